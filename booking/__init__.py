@@ -1,0 +1,1 @@
+"""Borgerbooking's domain: services, slots, bookings, consent, notifications. No Flask here."""

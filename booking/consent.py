@@ -1,0 +1,134 @@
+"""Consent texts (versioned per purpose and language) and the append-only consent records."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from booking.errors import ConsentMissing, ValidationFailed
+from booking.models import Booking, ConsentPurpose, ConsentRecord, ConsentText
+
+REQUIRED_PURPOSES = frozenset({ConsentPurpose.BOOKING.value})
+ALL_PURPOSES = frozenset(p.value for p in ConsentPurpose)
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    """What the citizen says they accepted: a purpose and the version of the text they saw."""
+
+    purpose: str
+    text_version: int
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def publish_text(session: Session, *, purpose: str, language: str, text: str) -> ConsentText:
+    """Add a new version of a consent text and make it the only active one for its language."""
+    if purpose not in ALL_PURPOSES:
+        raise ValidationFailed(f"Ukendt formål / unknown purpose: {purpose}", field="purpose")
+    latest = session.scalar(
+        select(func.max(ConsentText.version)).where(
+            ConsentText.purpose == purpose, ConsentText.language == language
+        )
+    )
+    for old in session.scalars(
+        select(ConsentText).where(
+            ConsentText.purpose == purpose, ConsentText.language == language, ConsentText.active
+        )
+    ):
+        old.active = False
+    new = ConsentText(
+        purpose=purpose,
+        language=language,
+        version=(latest or 0) + 1,
+        text=text,
+        text_hash=text_hash(text),
+        active=True,
+    )
+    session.add(new)
+    session.flush()
+    return new
+
+
+def active_texts(session: Session, language: str) -> list[ConsentText]:
+    return list(
+        session.scalars(
+            select(ConsentText)
+            .where(ConsentText.language == language, ConsentText.active)
+            .order_by(ConsentText.purpose)
+        )
+    )
+
+
+def record_consents(
+    session: Session,
+    booking: Booking,
+    given: Iterable[ConsentGiven],
+    *,
+    channel: str,
+    now: datetime,
+) -> list[ConsentRecord]:
+    """Check the consents against the texts in force and append one record per purpose.
+
+    The `booking` purpose is required; a version that is not the active one for the booking's
+    language is refused, so we never record agreement to a text the citizen was not shown.
+    """
+    by_purpose: dict[str, ConsentGiven] = {}
+    for item in given:
+        if item.purpose not in ALL_PURPOSES:
+            raise ValidationFailed(
+                f"Ukendt samtykkeformål / unknown consent purpose: {item.purpose}",
+                field="consents",
+            )
+        by_purpose[item.purpose] = item
+    missing = REQUIRED_PURPOSES - by_purpose.keys()
+    if missing:
+        raise ConsentMissing(
+            "Du skal acceptere vilkårene for bookingen. / "
+            "You must accept the booking terms (consent purpose 'booking').",
+            field="consents",
+        )
+    active = {t.purpose: t for t in active_texts(session, booking.language)}
+    records = []
+    for purpose, item in sorted(by_purpose.items()):
+        text = active.get(purpose)
+        if text is None or text.version != item.text_version:
+            raise ConsentMissing(
+                f"Samtykketeksten for '{purpose}' er ændret; vis den nye version. / "
+                f"The consent text for '{purpose}' has changed; show the current version.",
+                field="consents",
+            )
+        record = ConsentRecord(
+            booking=booking,
+            purpose=purpose,
+            language=booking.language,
+            text_version=text.version,
+            text_hash=text.text_hash,
+            channel=channel,
+            given_at=now,
+        )
+        session.add(record)
+        records.append(record)
+    return records
+
+
+def has_active_consent(booking: Booking, purpose: str) -> bool:
+    return any(c.purpose == purpose and c.withdrawn_at is None for c in booking.consents)
+
+
+def withdraw(booking: Booking, purpose: str, *, now: datetime, via: str) -> bool:
+    """Mark the citizen's consent for `purpose` withdrawn. Returns False if none was active."""
+    changed = False
+    for record in booking.consents:
+        if record.purpose == purpose and record.withdrawn_at is None:
+            record.withdrawn_at = now
+            record.withdrawn_via = via
+            changed = True
+    return changed

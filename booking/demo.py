@@ -1,0 +1,136 @@
+"""Demo data for `flask --app web seed-demo`: three services, caseworkers, consent texts."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking.consent import publish_text
+from booking.models import Caseworker, ConsentText, Service, WorkingHours
+
+SERVICES = [
+    {
+        "code": "jobcenter",
+        "name_da": "Samtale med Jobcenter",
+        "name_en": "Meeting with the jobcentre",
+        "description_da": "Videosamtale med din sagsbehandler om job, ledighed og aktivering.",
+        "description_en": "Video meeting with your caseworker about work, unemployment "
+        "and activation.",
+        "duration_minutes": 30,
+        "buffer_minutes": 10,
+        "slot_step_minutes": 30,
+        "min_notice_minutes": 240,
+        "horizon_days": 42,
+        "retention_days": 180,
+    },
+    {
+        "code": "sundhedspleje",
+        "name_da": "Sundhedsplejerske",
+        "name_en": "Health visitor",
+        "description_da": "Videosamtale med sundhedsplejersken om dit barns trivsel, amning, "
+        "søvn og udvikling.",
+        "description_en": "Video meeting with the health visitor about your child's well-being, "
+        "feeding, sleep and development.",
+        "duration_minutes": 45,
+        "buffer_minutes": 15,
+        "slot_step_minutes": 15,
+        "min_notice_minutes": 120,
+        "horizon_days": 56,
+        "retention_days": 90,
+    },
+    {
+        "code": "fysioterapi",
+        "name_da": "Genoptræning med fysioterapeut",
+        "name_en": "Rehabilitation with a physiotherapist",
+        "description_da": "Genoptræning på video med en af kommunens fysioterapeuter.",
+        "description_en": "Rehabilitation training on video with one of the municipality's "
+        "physiotherapists.",
+        "duration_minutes": 45,
+        "buffer_minutes": 15,
+        "slot_step_minutes": 15,
+        "min_notice_minutes": 120,
+        "horizon_days": 56,
+        "retention_days": 90,
+    },
+]
+
+# (name, e-mail, title, services, Friday end hour)
+CASEWORKERS = [
+    ("Mette Jensen", "mette.jensen@example.dk", "Jobkonsulent", ["jobcenter"], 13),
+    ("Lars Nielsen", "lars.nielsen@example.dk", "Sagsbehandler", ["jobcenter"], 14),
+    ("Aisha Hansen", "aisha.hansen@example.dk", "Jobkonsulent", ["jobcenter"], 13),
+    ("Signe Pedersen", "signe.pedersen@example.dk", "Sundhedsplejerske", ["sundhedspleje"], 13),
+    ("Birgitte Holm", "birgitte.holm@example.dk", "Sundhedsplejerske", ["sundhedspleje"], 13),
+    ("Jonas Møller", "jonas.moller@example.dk", "Fysioterapeut", ["fysioterapi"], 14),
+    ("Camilla Berg", "camilla.berg@example.dk", "Fysioterapeut", ["fysioterapi"], 14),
+]
+
+CONSENT_TEXTS = {
+    ("booking", "da"): (
+        "Når du booker et videomøde, behandler kommunen dit navn, dit telefonnummer, din "
+        "e-mail (hvis du oplyser den) og tidspunktet for mødet for at kunne holde mødet med "
+        "dig. Det sker som led i kommunens myndighedsudøvelse (databeskyttelsesforordningens "
+        "art. 6, stk. 1, litra e). Mødet optages ikke. Oplysningerne slettes automatisk, når "
+        "opbevaringsperioden for mødetypen er udløbet. Du kan altid vælge et fysisk møde i "
+        "stedet, se, eksportere og slette dine oplysninger via linket i din bekræftelse, og "
+        "klage til Datatilsynet."
+    ),
+    ("booking", "en"): (
+        "When you book a video meeting, the municipality processes your name, your phone "
+        "number, your e-mail (if you give it) and the time of the meeting in order to hold the "
+        "meeting with you. This is part of the municipality's exercise of official authority "
+        "(GDPR art. 6(1)(e)). The meeting is not recorded. The data is deleted automatically "
+        "when the retention period for the meeting type has passed. You can always choose an "
+        "in-person meeting instead, see, export and delete your data through the link in your "
+        "confirmation, and complain to the Danish Data Protection Agency (Datatilsynet)."
+    ),
+    ("sms_reminders", "da"): (
+        "Ja tak, send mig påmindelser om mødet på SMS (dagen før og en time før). Du kan til "
+        "enhver tid trække samtykket tilbage via linket i din bekræftelse eller ved at svare "
+        "STOP."
+    ),
+    ("sms_reminders", "en"): (
+        "Yes, send me reminders about the meeting by SMS (the day before and one hour before). "
+        "You can withdraw this consent at any time through the link in your confirmation or by "
+        "replying STOP."
+    ),
+    ("chat_transcript", "da"): (
+        "Du må gemme min samtale med chatassistenten, herunder mine personoplysninger, så "
+        "kommunen kan forbedre assistenten. Uden dit samtykke gemmes samtalen kun uden "
+        "personoplysninger. Du kan trække samtykket tilbage når som helst."
+    ),
+    ("chat_transcript", "en"): (
+        "You may keep my conversation with the chat assistant, including my personal data, so "
+        "the municipality can improve the assistant. Without your consent the conversation is "
+        "kept only without personal data. You can withdraw this consent at any time."
+    ),
+}
+
+
+def seed_demo(session: Session) -> bool:
+    """Load the demo data once. Returns False (and changes nothing) if it is already there."""
+    if session.scalar(select(Service).limit(1)) is not None:
+        return False
+    services = {spec["code"]: Service(**spec) for spec in SERVICES}
+    session.add_all(services.values())
+    for name, email, title, codes, friday_end in CASEWORKERS:
+        caseworker = Caseworker(name=name, email=email, title=title)
+        caseworker.services = [services[c] for c in codes]
+        caseworker.working_hours = _weekly_hours(friday_end)
+        session.add(caseworker)
+    if session.scalar(select(ConsentText).limit(1)) is None:
+        for (purpose, language), text in CONSENT_TEXTS.items():
+            publish_text(session, purpose=purpose, language=language, text=text)
+    session.flush()
+    return True
+
+
+def _weekly_hours(friday_end: int) -> list[WorkingHours]:
+    hours = []
+    for weekday in range(4):
+        hours.append(WorkingHours(weekday=weekday, start_time=time(8, 30), end_time=time(12, 0)))
+        hours.append(WorkingHours(weekday=weekday, start_time=time(12, 30), end_time=time(15, 30)))
+    hours.append(WorkingHours(weekday=4, start_time=time(8, 30), end_time=time(friday_end, 0)))
+    return hours

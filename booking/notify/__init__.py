@@ -1,0 +1,1 @@
+"""Notifications: SMS and e-mail senders, the transactional outbox and its dispatcher."""

@@ -1,0 +1,25 @@
+"""The migrations build the schema on both backends, and seeding is idempotent."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, inspect, select
+
+from booking.db import Database
+from booking.demo import seed_demo
+from booking.models import Caseworker, ConsentText, Service
+
+
+def test_migrations_create_every_table_and_demo_data_loads_once(database_url: str) -> None:
+    database = Database(database_url)
+    tables = set(inspect(database.engine).get_table_names())
+    assert {"services", "caseworkers", "bookings", "consent_records", "outbox_messages"} <= tables
+
+    with database.transaction() as session:
+        assert seed_demo(session) is True
+    with database.transaction() as session:
+        assert seed_demo(session) is False
+        codes = set(session.scalars(select(Service.code)))
+        assert codes == {"jobcenter", "sundhedspleje", "fysioterapi"}
+        assert session.scalar(select(func.count(Caseworker.id))) >= 6
+        assert session.scalar(select(func.count(ConsentText.id))) == 6
+    database.dispose()

@@ -1,0 +1,155 @@
+"""All configuration, read from the environment in this one module (one class per environment).
+
+The environment is read when a config object is built, never at import time, so tests and the
+CLI can set variables first.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    """Production defaults. Everything secret must come from the environment."""
+
+    ENV_NAME = "production"
+
+    def __init__(self) -> None:
+        self.TESTING = False
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.DATABASE_URL = _env(
+            "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'borgerbooking.db'}"
+        )
+        self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+        # Trusted callers (the Rasa action server) send `Authorization: Bearer <token>`.
+        self.SERVICE_TOKENS = [t.strip() for t in _env("SERVICE_TOKENS").split(",") if t.strip()]
+
+        # Rate limits on public endpoints; use a shared store (redis://…) with several workers.
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_PUBLIC = _env("RATELIMIT_PUBLIC", "120/minute")
+        self.RATELIMIT_BOOKING_CREATE = _env("RATELIMIT_BOOKING_CREATE", "20/hour")
+        self.RATELIMIT_LOOKUP = _env("RATELIMIT_LOOKUP", "10/hour")
+
+        # SMS: console backend unless Twilio credentials are set.
+        self.SMS_BACKEND = _env("SMS_BACKEND", "")
+        self.TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
+        self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
+        self.TWILIO_FROM = _env("TWILIO_FROM")
+        self.TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
+        self.TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")  # tests: a local server
+
+        # E-mail over SMTP; no host means e-mails are printed (development).
+        self.SMTP_HOST = _env("SMTP_HOST")
+        self.SMTP_PORT = _int("SMTP_PORT", 587)
+        self.SMTP_USERNAME = _env("SMTP_USERNAME")
+        self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
+        self.SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
+        self.MAIL_FROM = _env("MAIL_FROM", "Borgerbooking <noreply@example.dk>")
+
+        # Jitsi Meet, self-hosted by the municipality.
+        self.JITSI_DOMAIN = _env("JITSI_DOMAIN", "meet.example.dk")
+        self.JITSI_APP_ID = _env("JITSI_APP_ID", "borgerbooking")
+        self.JITSI_APP_SECRET = _env("JITSI_APP_SECRET")
+
+        # The municipality, used in answers and messages instead of hard-coded text.
+        self.MUNICIPALITY_NAME = _env("MUNICIPALITY_NAME", "Eksempel Kommune")
+        self.MUNICIPALITY_PHONE = _env("MUNICIPALITY_PHONE", "+45 70 12 34 56")
+        self.MUNICIPALITY_ADDRESS = _env("MUNICIPALITY_ADDRESS", "Rådhuspladsen 1, 1234 Eksempelby")
+        self.MUNICIPALITY_OPENING_HOURS_DA = _env(
+            "MUNICIPALITY_OPENING_HOURS_DA", "mandag-onsdag 9-15, torsdag 9-17, fredag 9-13"
+        )
+        self.MUNICIPALITY_OPENING_HOURS_EN = _env(
+            "MUNICIPALITY_OPENING_HOURS_EN", "Monday-Wednesday 9-15, Thursday 9-17, Friday 9-13"
+        )
+
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+        self.WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds it
+
+    def validate(self) -> None:
+        if not self.SECRET_KEY or len(self.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY must be set to at least 32 random characters")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k.isupper()}
+
+
+class DevelopmentConfig(Config):
+    """`make run`: embedded defaults, console SMS, a per-instance random secret if none given."""
+
+    ENV_NAME = "development"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+        self.JITSI_DOMAIN = _env("JITSI_DOMAIN", "meet.jit.si")
+        self.SECRET_KEY = self.SECRET_KEY or _dev_secret()
+        self.SERVICE_TOKENS = self.SERVICE_TOKENS or [_env("BOOKING_API_TOKEN", "dev-token")]
+
+
+class TestConfig(Config):
+    """Tests: every outside service must be faked explicitly; nothing falls back silently."""
+
+    ENV_NAME = "testing"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "test-secret-key-" + "x" * 32
+        self.DATABASE_URL = "sqlite://"
+        self.SERVICE_TOKENS = ["test-service-token"]
+        self.SESSION_COOKIE_SECURE = False
+        self.RATELIMIT_ENABLED = False
+        self.SMS_BACKEND = "memory"
+        self.SMTP_HOST = ""
+        self.JITSI_DOMAIN = "meet.test.invalid"
+        self.JITSI_APP_SECRET = ""
+        self.PUBLIC_BASE_URL = "http://localhost"
+
+
+def _dev_secret() -> str:
+    path = ROOT / "instance" / "dev-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    config = CONFIGS[name or _env("BORGERBOOKING_ENV", "production")]()
+    config.validate()
+    return config

@@ -1,0 +1,95 @@
+"""Domain errors and HTTP errors → `{"error": {"code", "message"}}` for the API."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from booking import errors as domain
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[domain.BookingError], int] = {
+    domain.ValidationFailed: 422,
+    domain.NotFound: 404,
+    domain.SlotUnavailable: 409,
+    domain.InvalidStart: 422,
+    domain.ConsentMissing: 422,
+    domain.NotAllowed: 403,
+    domain.InvalidState: 409,
+    domain.CodeRejected: 403,
+    domain.IdempotencyConflict: 422,
+}
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+}
+
+HTTP_MESSAGES = {
+    400: "Forespørgslen kunne ikke læses. / The request could not be read.",
+    401: "Du skal være logget ind. / Authentication is required.",
+    403: "Du har ikke adgang. / You do not have access.",
+    404: "Ikke fundet. / Not found.",
+    405: "Metoden er ikke tilladt. / Method not allowed.",
+    413: "Forespørgslen er for stor. / The request is too large.",
+    415: "Send JSON (Content-Type: application/json). / Send JSON.",
+    429: "For mange forsøg. Prøv igen senere. / Too many requests. Try again later.",
+}
+
+
+class ApiError(Exception):
+    """An error raised by a view with a status, a code and a message for a person."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return jsonify({"error": body}), status
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError) -> tuple[Response, int]:
+        return error_response(exc.status, exc.code, exc.message, **exc.extra)
+
+    @app.errorhandler(domain.BookingError)
+    def _domain_error(exc: domain.BookingError) -> tuple[Response, int]:
+        status = STATUS_BY_ERROR.get(type(exc), 422)
+        return error_response(status, exc.code, exc.message, field=exc.field)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Any:
+        if not _wants_json():
+            return exc
+        status = exc.code or 500
+        message = HTTP_MESSAGES.get(status, exc.description or "")
+        return error_response(status, HTTP_CODES.get(status, "error"), message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Any:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if not _wants_json():
+            return "Der opstod en fejl. / Something went wrong.", 500
+        return error_response(
+            500, "internal_error", "Der opstod en fejl hos os. / Something went wrong on our side."
+        )

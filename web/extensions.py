@@ -1,0 +1,28 @@
+"""Per-app collaborators (database, SMS sender, rate limiter), reachable from views."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from booking.db import Database
+from booking.notify.sms import SmsSender, sms_sender_from_config
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
+    app.extensions["sms_sender"] = sms_sender_from_config(app.config)
+
+
+def get_db() -> Database:
+    db: Database = current_app.extensions["database"]
+    return db
+
+
+def get_sms_sender() -> SmsSender:
+    sender: SmsSender = current_app.extensions["sms_sender"]
+    return sender
