@@ -1,0 +1,119 @@
+"""Loading caseworkers' schedules from the database, and the slot search behind the API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from booking.availability import (
+    CaseworkerSchedule,
+    Interval,
+    ServiceRules,
+    Slot,
+    free_slots,
+    local_midnight,
+)
+from booking.errors import NotFound, ValidationFailed
+from booking.models import Absence, Booking, BookingStatus, Caseworker, Service
+
+MAX_SEARCH_DAYS = 62
+
+
+def load_schedules(
+    session: Session,
+    service: Service,
+    window: Interval,
+    *,
+    exclude_booking_id: int | None = None,
+) -> list[CaseworkerSchedule]:
+    """The schedules of the active caseworkers who serve `service`, for slots in `window`.
+
+    `busy` holds all their confirmed bookings, of any service, that can conflict with a slot
+    starting in the window: the window is widened by the buffer before it and by the meeting
+    plus the buffer after it, because a slot starting just before the end runs past it.
+    `exclude_booking_id` leaves one booking out, so a reschedule does not collide with itself.
+    """
+    caseworkers = session.scalars(
+        select(Caseworker)
+        .where(Caseworker.active.is_(True), Caseworker.services.any(Service.id == service.id))
+        .options(selectinload(Caseworker.working_hours))
+        .order_by(Caseworker.id)
+    ).all()
+    if not caseworkers:
+        return []
+    ids = [c.id for c in caseworkers]
+    rules = ServiceRules.from_service(service)
+    lo = window.start - rules.buffer
+    hi = window.end + rules.duration + rules.buffer
+
+    absences: dict[int, list[Interval]] = defaultdict(list)
+    for cw_id, start, end in session.execute(
+        select(Absence.caseworker_id, Absence.start_at, Absence.end_at).where(
+            Absence.caseworker_id.in_(ids), Absence.start_at < hi, Absence.end_at > lo
+        )
+    ):
+        absences[cw_id].append(Interval(start, end))
+
+    bookings = select(Booking.caseworker_id, Booking.start_at, Booking.end_at).where(
+        Booking.caseworker_id.in_(ids),
+        Booking.status == BookingStatus.CONFIRMED.value,
+        Booking.start_at < hi,
+        Booking.end_at > lo,
+    )
+    if exclude_booking_id is not None:
+        bookings = bookings.where(Booking.id != exclude_booking_id)
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    for cw_id, start, end in session.execute(bookings):
+        busy[cw_id].append(Interval(start, end))
+
+    return [
+        CaseworkerSchedule(
+            caseworker_id=c.id,
+            weekly_hours=tuple((h.weekday, h.start_time, h.end_time) for h in c.working_hours),
+            absences=tuple(sorted(absences[c.id], key=_by_start)),
+            busy=tuple(sorted(busy[c.id], key=_by_start)),
+        )
+        for c in caseworkers
+    ]
+
+
+def search_slots(
+    session: Session, service_code: str, date_from: date, date_to: date, *, now: datetime
+) -> list[Slot]:
+    """Free slots of a service on the Copenhagen dates date_from..date_to (inclusive).
+
+    Raises `NotFound` for an unknown or inactive service, `ValidationFailed` when the range is
+    reversed or longer than `MAX_SEARCH_DAYS` days.
+    """
+    if date_to < date_from:
+        raise ValidationFailed(
+            "Slutdatoen ligger før startdatoen. / The end date is before the start date.",
+            field="to",
+        )
+    if (date_to - date_from).days + 1 > MAX_SEARCH_DAYS:
+        raise ValidationFailed(
+            f"Der kan højst søges {MAX_SEARCH_DAYS} dage ad gangen. / "
+            f"At most {MAX_SEARCH_DAYS} days can be searched at a time.",
+            field="to",
+        )
+    service = session.scalar(
+        select(Service).where(Service.code == service_code, Service.active.is_(True))
+    )
+    if service is None:
+        raise NotFound("Ydelsen findes ikke. / The service does not exist.", field="service")
+    window = Interval(local_midnight(date_from), local_midnight(date_to + timedelta(days=1)))
+    schedules = load_schedules(session, service, window)
+    return free_slots(
+        ServiceRules.from_service(service),
+        schedules,
+        window_start=window.start,
+        window_end=window.end,
+        now=now,
+    )
+
+
+def _by_start(interval: Interval) -> datetime:
+    return interval.start
