@@ -1,0 +1,206 @@
+"""Staff accounts: password hashing (argon2id), login with lockout, creating users, passwords.
+
+Nothing here reads the clock: `now` is passed in. Login answers never say whether an e-mail
+exists, is locked or is inactive: the caller shows one generic message for every failure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from booking.errors import NotFound, ValidationFailed
+from booking.models import Caseworker, Role, User
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# argon2id with the library's defaults (RFC 9106 low-memory profile).
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so both answers take about as long.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The user on success; None with `locked_now` True when this failure caused a lockout."""
+
+    user: User | None
+    locked_now: bool = False
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash in PHC string format (salt and parameters included)."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The normalised e-mail, or `ValidationFailed` when it does not look like one."""
+    value = normalise_email(email)
+    if not value or len(value) > 320 or not _EMAIL.match(value):
+        raise ValidationFailed(
+            "Skriv en gyldig e-mailadresse. / Enter a valid e-mail address.", field="email"
+        )
+    return value
+
+
+def check_password_policy(password: str, email: str) -> None:
+    """At least 12 characters, at most 256, and not the e-mail or its local part."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn. / "
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters.",
+            field="password",
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"Adgangskoden må højst være {MAX_PASSWORD_LENGTH} tegn. / "
+            f"The password must be at most {MAX_PASSWORD_LENGTH} characters.",
+            field="password",
+        )
+    lowered = password.strip().lower()
+    address = normalise_email(email)
+    if lowered in (address, address.split("@", 1)[0]):
+        raise ValidationFailed(
+            "Adgangskoden må ikke være din e-mailadresse. / "
+            "The password must not be your e-mail address.",
+            field="password",
+        )
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def authenticate(session: Session, email: str, password: str, *, now: datetime) -> LoginResult:
+    """Check a login. Counts failures; the 5th in a row locks the account for 15 minutes.
+
+    A locked or inactive account is refused even with the right password, and the failure is
+    not counted again while locked (so an attacker cannot extend the lock forever).
+    """
+    user = find_user_by_email(session, email)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)
+        return LoginResult(None)
+    if is_locked(user, now):
+        verify_password(_DUMMY_HASH, password)
+        return LoginResult(None)
+    if not verify_password(user.password_hash, password) or not user.active:
+        user.failed_login_count = (user.failed_login_count or 0) + 1
+        if user.failed_login_count >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_login_count = 0
+            return LoginResult(None, locked_now=True)
+        return LoginResult(None)
+    user.failed_login_count = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return LoginResult(user)
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    now: datetime,
+    caseworker_id: int | None = None,
+) -> User:
+    """Add a staff login. A caseworker user must be linked to a caseworker without a login."""
+    address = check_email(email)
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed("Ukendt rolle. / Unknown role.", field="role")
+    check_password_policy(password, address)
+    if find_user_by_email(session, address) is not None:
+        raise ValidationFailed(
+            "Der findes allerede en bruger med den e-mail. / A user with that e-mail exists.",
+            field="email",
+        )
+    if role == Role.CASEWORKER.value:
+        if caseworker_id is None or session.get(Caseworker, caseworker_id) is None:
+            raise ValidationFailed(
+                "Vælg den medarbejder, brugeren hører til. / Choose the caseworker for the user.",
+                field="caseworker_id",
+            )
+        taken = session.scalar(select(User.id).where(User.caseworker_id == caseworker_id))
+        if taken is not None:
+            raise ValidationFailed(
+                "Medarbejderen har allerede en bruger. / The caseworker already has a login.",
+                field="caseworker_id",
+            )
+    user = User(
+        email=address,
+        password_hash=hash_password(password),
+        role=role,
+        caseworker_id=caseworker_id if role == Role.CASEWORKER.value else None,
+        active=True,
+        failed_login_count=0,
+        password_changed_at=now,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def change_password(
+    user: User, *, current_password: str, new_password: str, confirm: str, now: datetime
+) -> None:
+    """The user's own change: needs the current password; the new one follows the policy."""
+    if not verify_password(user.password_hash, current_password):
+        raise ValidationFailed(
+            "Den nuværende adgangskode er forkert. / The current password is wrong.",
+            field="current_password",
+        )
+    if new_password != confirm:
+        raise ValidationFailed(
+            "De to nye adgangskoder er ikke ens. / The two new passwords do not match.",
+            field="confirm",
+        )
+    set_password(user, new_password, now=now)
+
+
+def set_password(user: User, new_password: str, *, now: datetime) -> None:
+    """Set a new password (own change or an admin's reset) and lift any lockout.
+
+    `password_changed_at` moves, which the web layer uses to end the user's other sessions.
+    """
+    check_password_policy(new_password, user.email)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = now
+    user.failed_login_count = 0
+    user.locked_until = None
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("Brugeren findes ikke. / The user does not exist.")
+    return user
