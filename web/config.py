@@ -72,6 +72,10 @@ class Config:
         self.JITSI_DOMAIN = _env("JITSI_DOMAIN", "meet.example.dk")
         self.JITSI_APP_ID = _env("JITSI_APP_ID", "borgerbooking")
         self.JITSI_APP_SECRET = _env("JITSI_APP_SECRET")
+        self.JITSI_AUDIENCE = _env("JITSI_AUDIENCE")  # empty: the app id
+        # The meeting page hands out tokens from this long before the start to after the end.
+        self.MEETING_OPEN_BEFORE_MINUTES = _int("MEETING_OPEN_BEFORE_MINUTES", 15)
+        self.MEETING_CLOSE_AFTER_MINUTES = _int("MEETING_CLOSE_AFTER_MINUTES", 30)
 
         # The municipality, used in answers and messages instead of hard-coded text.
         self.MUNICIPALITY_NAME = _env("MUNICIPALITY_NAME", "Eksempel Kommune")
