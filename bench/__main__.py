@@ -1,0 +1,152 @@
+"""`python -m bench` (`make bench`): measure and print the figures; nothing is asserted.
+
+1. Slot search latency (p50/p95) via `search_slots` on SQLite: one service, 4 weeks, 20
+   caseworkers, 2,000 existing bookings.
+2. Booking-create throughput and p50/p95 latency with 16 concurrent clients against the app under
+   gunicorn, on SQLite and on PostgreSQL, next to the same load on `/healthz` (the ceiling).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bench import dataset, load, slots
+from bench.server import AppServer
+from bench.stats import Figures, render
+from booking.db import Database
+from booking.models import Booking, BookingStatus, ConsentText, Service
+from web.cli import upgrade_database
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=12.0, help="seconds per load phase")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--repeats", type=int, default=40, help="slot searches to time")
+    parser.add_argument("--skip-load", action="store_true", help="only the slot search")
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args(argv)
+
+    now = datetime.now(UTC)
+    rows: list[Figures] = []
+    with tempfile.TemporaryDirectory(prefix="bb-bench-") as tmp:
+        workdir = Path(tmp)
+        print("slot search …", file=sys.stderr)
+        rows += slots.run(workdir, now=now, repeats=args.repeats)
+        if not args.skip_load:
+            print("load on SQLite …", file=sys.stderr)
+            rows += _load_backend("SQLite", f"sqlite:///{workdir / 'load.db'}", workdir, now, args)
+            if not args.skip_postgres:
+                rows += _load_on_postgres(workdir, now, args)
+    header = (
+        f"Borgerbooking benchmark, {now:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
+        f"{args.clients} clients, gunicorn {args.workers} sync workers, "
+        f"{args.duration:.0f} s per load phase"
+    )
+    print(header)
+    print("-" * len(header))
+    print(render(rows))
+    return 0
+
+
+def _load_on_postgres(workdir: Path, now: datetime, args: argparse.Namespace) -> list[Figures]:
+    # The test support module starts a throwaway server from the Debian package.
+    from tests.support.postgres import start_postgres
+
+    print("load on PostgreSQL …", file=sys.stderr)
+    try:
+        server = start_postgres(workdir)
+    except (RuntimeError, OSError) as exc:
+        return [Figures("PostgreSQL", {"skipped": str(exc)})]
+    try:
+        server.execute('CREATE DATABASE "bench"')
+        return _load_backend("PostgreSQL", server.url("bench"), workdir, now, args)
+    finally:
+        server.stop()
+
+
+def _load_backend(
+    label: str, url: str, workdir: Path, now: datetime, args: argparse.Namespace
+) -> list[Figures]:
+    upgrade_database(url)
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            dataset.build(session, now=now)
+            consent_version = session.scalars(
+                select(ConsentText.version).where(
+                    ConsentText.purpose == "booking",
+                    ConsentText.language == "da",
+                    ConsentText.active.is_(True),
+                )
+            ).one()
+    finally:
+        database.dispose()
+
+    log = workdir / f"gunicorn-{label.lower()}.log"
+    with AppServer(url, workers=args.workers, log_path=log) as server:
+        load.run(server.base_url, load.health_requests(), success=200, clients=4, duration=1.0)
+        ceiling = load.run(
+            server.base_url,
+            load.health_requests(),
+            success=200,
+            clients=args.clients,
+            duration=args.duration,
+        )
+        requests = load.booking_requests(
+            dataset.LOAD_SERVICE, dataset.load_starts(now), consent_version
+        )
+        status, body = load.probe(server.base_url, next(requests))
+        rows = [ceiling.figures(f"GET /healthz (ceiling), {label}", success=200)]
+        if status != 201:
+            rows.append(
+                Figures(
+                    f"POST /api/v1/bookings, {label}", {"not measured": f"probe got {status}"}
+                ).note(body.replace("\n", " "))
+            )
+            return rows
+        created = load.run(
+            server.base_url, requests, success=201, clients=args.clients, duration=args.duration
+        )
+    row = created.figures(f"POST /api/v1/bookings, {label}", success=201)
+    if ceiling.throughput:
+        row.values["vs ceiling"] = f"{created.throughput / ceiling.throughput:.0%}"
+    row.note(_integrity(url, expected=created.statuses.get(201, 0) + 1))
+    rows.append(row)
+    return rows
+
+
+def _integrity(url: str, *, expected: int) -> str:
+    """Count what the load test created and look for any double booking."""
+    database = Database(url)
+    try:
+        with database.session() as session:
+            rows = session.execute(
+                select(Booking.caseworker_id, Booking.start_at, Booking.end_at)
+                .join(Service)
+                .where(
+                    Service.code == dataset.LOAD_SERVICE,
+                    Booking.status == BookingStatus.CONFIRMED.value,
+                )
+                .order_by(Booking.caseworker_id, Booking.start_at)
+            ).all()
+    finally:
+        database.dispose()
+    overlaps = sum(
+        1
+        for a, b in zip(rows, rows[1:], strict=False)
+        if a.caseworker_id == b.caseworker_id and b.start_at < a.end_at
+    )
+    return f"database: {len(rows)} bookings for {expected} x 201, {overlaps} overlapping"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
