@@ -1,0 +1,156 @@
+"""Idempotent create: the first response to a key is kept (encrypted) and replayed for retries.
+
+A record belongs to a scope (the caller: a service token's id or the client's IP), so two
+callers who happen to pick the same key never see each other's answers. The stored response
+holds a manage token, so it is encrypted with a key derived from SECRET_KEY and kept a day.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from booking.errors import IdempotencyConflict, ValidationFailed
+from booking.models import IdempotencyRecord
+
+RECORD_LIFETIME = timedelta(hours=24)
+MAX_KEY_LENGTH = 200
+MAX_SCOPE_LENGTH = 64
+# Namespace for PostgreSQL advisory locks taken on a key (see `lock_key`).
+ADVISORY_LOCK_CLASS = 7301
+
+
+class ResponseCipher:
+    """Fernet encryption of stored responses, keyed by HKDF-SHA256 from the app's secret."""
+
+    def __init__(self, secret_key: str) -> None:
+        if not secret_key:
+            raise ValueError("a secret key is needed to encrypt idempotent responses")
+        derived = HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=None,
+            info=b"borgerbooking/idempotency-response/v1",
+        ).derive(secret_key.encode("utf-8"))
+        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+
+    def encrypt(self, response: dict[str, Any]) -> bytes:
+        return self._fernet.encrypt(json.dumps(response, sort_keys=True).encode("utf-8"))
+
+    def decrypt(self, blob: bytes) -> dict[str, Any]:
+        try:
+            value: dict[str, Any] = json.loads(self._fernet.decrypt(bytes(blob)))
+        except InvalidToken as exc:  # the secret key was rotated; the record is useless
+            raise LookupError("stored response cannot be decrypted") from exc
+        return value
+
+
+def check_key(key: str) -> str:
+    """Accept a client's Idempotency-Key: 1-200 printable ASCII characters."""
+    if not (0 < len(key) <= MAX_KEY_LENGTH) or not key.isascii() or not key.isprintable():
+        raise ValidationFailed(
+            "Idempotency-Key skal være 1-200 tegn (ASCII). / "
+            "Idempotency-Key must be 1-200 ASCII characters.",
+            field="Idempotency-Key",
+        )
+    return key
+
+
+def request_fingerprint(request: dict[str, Any]) -> str:
+    """A hash of the request's meaning, independent of key order and whitespace."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def scope_id(scope: str) -> str:
+    """The scope as stored: an IPv6 address fits, anything longer is hashed to 64 characters."""
+    return scope if len(scope) <= MAX_SCOPE_LENGTH else hashlib.sha256(scope.encode()).hexdigest()
+
+
+def lock_key(session: Session, scope: str, key: str) -> None:
+    """Serialise concurrent requests with the same key until the transaction ends.
+
+    On PostgreSQL two transactions could otherwise both find no record and both create a
+    booking; on SQLite the immediate transaction already serialises every writer.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"{scope_id(scope)}\x00{key}".encode()).digest()
+    lock_id = int.from_bytes(digest[:4], "big", signed=True)
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:cls, :id)"),
+        {"cls": ADVISORY_LOCK_CLASS, "id": lock_id},
+    )
+
+
+def find_response(
+    session: Session,
+    cipher: ResponseCipher,
+    *,
+    scope: str,
+    key: str,
+    fingerprint: str,
+    now: datetime,
+) -> dict[str, Any] | None:
+    """The stored response for (scope, key), None if there is none (or it expired).
+
+    Raises `IdempotencyConflict` when the key was used for a different request.
+    """
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.scope == scope_id(scope), IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        return None
+    if record.expires_at <= now:
+        session.delete(record)
+        session.flush()
+        return None
+    if record.request_hash != fingerprint:
+        raise IdempotencyConflict(
+            "Idempotency-Key er allerede brugt til en anden forespørgsel. / "
+            "This Idempotency-Key was already used for a different request.",
+            field="Idempotency-Key",
+        )
+    try:
+        return cipher.decrypt(record.response_encrypted)
+    except LookupError:
+        session.delete(record)
+        session.flush()
+        return None
+
+
+def save_response(
+    session: Session,
+    cipher: ResponseCipher,
+    *,
+    scope: str,
+    key: str,
+    fingerprint: str,
+    response: dict[str, Any],
+    booking_id: int | None,
+    now: datetime,
+) -> IdempotencyRecord:
+    """Store the first response to (scope, key) in the caller's transaction."""
+    record = IdempotencyRecord(
+        scope=scope_id(scope),
+        key=key,
+        request_hash=fingerprint,
+        booking_id=booking_id,
+        response_encrypted=cipher.encrypt(response),
+        created_at=now,
+        expires_at=now + RECORD_LIFETIME,
+    )
+    session.add(record)
+    session.flush()
+    return record
