@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from booking.calendar import CalendarSettings, citizen_invite
 from booking.consent import has_active_consent
 from booking.links import LinkSettings, meeting_url
-from booking.models import Booking, ConsentPurpose, OutboxMessage
+from booking.models import Booking, BookingStatus, ConsentPurpose, OutboxMessage
 from booking.notify import messages
 from booking.notify.messages import MessageContext
 
@@ -36,6 +37,7 @@ class NotifySettings:
     secret_key: str
     municipality_name: str
     municipality_phone: str
+    mail_from: str = "Borgerbooking <noreply@example.dk>"
 
     @classmethod
     def from_mapping(cls, config: Mapping[str, Any]) -> NotifySettings:
@@ -46,11 +48,21 @@ class NotifySettings:
             secret_key=links.secret_key,
             municipality_name=str(config.get("MUNICIPALITY_NAME") or "Kommunen"),
             municipality_phone=str(config.get("MUNICIPALITY_PHONE") or ""),
+            mail_from=str(config.get("MAIL_FROM") or cls.mail_from),
         )
 
     @property
     def links(self) -> LinkSettings:
         return LinkSettings(public_base_url=self.public_base_url, secret_key=self.secret_key)
+
+    @property
+    def calendar(self) -> CalendarSettings:
+        return CalendarSettings(
+            links=self.links,
+            mail_from=self.mail_from,
+            municipality_name=self.municipality_name,
+            municipality_phone=self.municipality_phone,
+        )
 
 
 def manage_url(settings: NotifySettings, reference: str, manage_token: str) -> str:
@@ -75,7 +87,7 @@ def on_booking_created(
     _ensure_flushed(session, booking)
     ctx = _context(booking, settings, manage_token=manage_token)
     _queue_sms(session, booking, CONFIRMATION, ctx, due_at=now)
-    _queue_email(session, booking, CONFIRMATION, ctx, due_at=now, method="REQUEST")
+    _queue_email(session, booking, CONFIRMATION, ctx, settings, now=now)
     _queue_reminders(session, booking, settings, now=now)
 
 
@@ -94,7 +106,7 @@ def on_booking_rescheduled(
     void_reminders(session, booking, now=now)
     ctx = _context(booking, settings, previous_start=previous_start)
     _queue_sms(session, booking, CHANGE, ctx, due_at=now)
-    _queue_email(session, booking, CHANGE, ctx, due_at=now, method="REQUEST")
+    _queue_email(session, booking, CHANGE, ctx, settings, now=now)
     _queue_reminders(session, booking, settings, now=now)
 
 
@@ -105,7 +117,7 @@ def on_booking_cancelled(
     void_reminders(session, booking, now=now)
     ctx = _context(booking, settings)
     _queue_sms(session, booking, CANCELLATION, ctx, due_at=now)
-    _queue_email(session, booking, CANCELLATION, ctx, due_at=now, method="CANCEL")
+    _queue_email(session, booking, CANCELLATION, ctx, settings, now=now)
 
 
 def void_reminders(session: Session, booking: Booking, *, now: datetime) -> int:
@@ -190,16 +202,22 @@ def _queue_email(
     booking: Booking,
     kind: str,
     ctx: MessageContext,
+    settings: NotifySettings,
     *,
-    due_at: datetime,
-    method: str,
+    now: datetime,
 ) -> None:
     if not booking.citizen_email:
         return
+    # The invite is rendered now, not at send time: it is a snapshot of this change with its
+    # SEQUENCE, so a late retry of an older message can never undo a newer one in the
+    # citizen's calendar (calendars keep the highest SEQUENCE).
+    invite = citizen_invite(booking, settings.calendar, now=now).decode("utf-8")
+    cancelled = booking.status == BookingStatus.CANCELLED.value
     payload: dict[str, Any] = {
         "reference": booking.reference,
-        "ics_method": method,
+        "ics_method": "CANCEL" if cancelled else "REQUEST",
         "sequence": booking.sequence,
+        "ics": invite,
     }
     session.add(
         OutboxMessage(
@@ -210,6 +228,6 @@ def _queue_email(
             subject=messages.email_subject(kind, ctx),
             body=messages.email_text(kind, ctx),
             payload=payload,
-            due_at=due_at,
+            due_at=now,
         )
     )

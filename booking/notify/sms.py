@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,13 @@ class SentSms:
 class SmsSender(Protocol):
     def send(self, to: str, body: str, *, reference: str | None = None) -> SentSms: ...
 
+    def find_sent(self, to: str, body: str, *, since: datetime) -> SentSms | None:
+        """The message with this body sent to `to` since `since`, if the provider has it.
+
+        The dispatcher asks this before resending a message whose worker died mid-send.
+        """
+        ...
+
 
 class ConsoleSmsSender:
     """Writes each message to standard output, for `make run` without Twilio credentials."""
@@ -40,6 +48,10 @@ class ConsoleSmsSender:
         message_id = f"console-{uuid.uuid4().hex[:12]}"
         print(f"[SMS to {to}] {body}", file=sys.stdout, flush=True)
         return SentSms(message_id)
+
+    def find_sent(self, to: str, body: str, *, since: datetime) -> SentSms | None:
+        # Standard output keeps no record; a development worker killed mid-send may print twice.
+        return None
 
 
 @dataclass
@@ -52,6 +64,12 @@ class MemorySmsSender:
         message_id = f"memory-{len(self.sent) + 1}"
         self.sent.append({"to": to, "body": body, "id": message_id, "reference": reference})
         return SentSms(message_id)
+
+    def find_sent(self, to: str, body: str, *, since: datetime) -> SentSms | None:
+        for message in reversed(self.sent):
+            if message["to"] == to and message["body"] == body:
+                return SentSms(str(message["id"]))
+        return None
 
 
 def sms_sender_from_config(config: Mapping[str, Any]) -> SmsSender:

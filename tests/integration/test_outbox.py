@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -125,6 +126,22 @@ def test_cancelling_voids_reminders_and_queues_the_cancellation(db: Database) ->
     cancellation = {m.channel: m for m in all_rows if m.kind == "cancellation"}
     assert set(cancellation) == {"sms", "email"}
     assert cancellation["email"].payload["ics_method"] == "CANCEL"
+    invite = Calendar.from_ical(cancellation["email"].payload["ics"])
+    assert invite["METHOD"] == "CANCEL"
+
+
+def test_the_confirmation_email_carries_the_invite_for_this_booking(db: Database) -> None:
+    with db.transaction() as session:
+        booking = new_booking(session, start=START)
+        outbox.on_booking_created(session, booking, now=NOW, settings=SETTINGS)
+        email = next(m for m in rows(session, booking.id) if m.channel == "email")
+        reference = booking.reference
+    invite = Calendar.from_ical(email.payload["ics"])
+    assert invite["METHOD"] == "REQUEST"
+    event = next(iter(invite.walk("VEVENT")))
+    assert event.decoded("dtstart").astimezone(UTC) == START
+    assert str(event["uid"]).startswith(reference)
+    assert email.subject == "Eksempel Kommune: Bekræftelse: videomøde mandag 7. jan. kl. 10.00"
 
 
 def test_settings_come_from_the_app_config() -> None:
