@@ -59,6 +59,14 @@ class Config:
         self.TWILIO_FROM = _env("TWILIO_FROM")
         self.TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
         self.TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")  # tests: a local server
+        self.TWILIO_TIMEOUT_SECONDS = _int("TWILIO_TIMEOUT_SECONDS", 10)
+
+        # The outbox worker. The lease must outlast a whole batch of slow sends (20 x 20 s).
+        self.OUTBOX_BATCH = _int("OUTBOX_BATCH", 20)
+        self.OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 600)
+        self.OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 6)
+        self.OUTBOX_BACKOFF_SECONDS = _int("OUTBOX_BACKOFF_SECONDS", 30)
+        self.WORKER_IDLE_SECONDS = _int("WORKER_IDLE_SECONDS", 2)
 
         # E-mail over SMTP; no host means e-mails are printed (development).
         self.SMTP_HOST = _env("SMTP_HOST")
@@ -87,6 +95,9 @@ class Config:
         self.MUNICIPALITY_OPENING_HOURS_EN = _env(
             "MUNICIPALITY_OPENING_HOURS_EN", "Monday-Wednesday 9-15, Thursday 9-17, Friday 9-13"
         )
+
+        # The assistant's server (Rasa REST channel), called by the chat widget on `/`.
+        self.RASA_URL = _env("RASA_URL", "http://127.0.0.1:5005").rstrip("/")
 
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True
