@@ -1,0 +1,1 @@
+"""Rasa-side code that is not training data: custom channels (bot.channels)."""
