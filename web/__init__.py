@@ -30,6 +30,9 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     extensions.init_app(app)
     errors.init_app(app)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
+    from web import citizen
+
+    citizen.init_app(app)
     cli.init_app(app)
 
     @app.get("/healthz")
