@@ -1,0 +1,106 @@
+"""Who is calling the API: a trusted service (bearer token), a citizen (manage token) or staff.
+
+Also the rate-limit rules, which exempt trusted services, and the idempotency scope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from typing import cast
+
+from flask import current_app, g, request
+
+from booking.services import Auth, ManageToken, StaffPrincipal
+from web.errors import ApiError
+from web.extensions import limiter
+
+MANAGE_TOKEN_HEADER = "X-Manage-Token"  # noqa: S105 - a header name
+
+
+def now() -> datetime:
+    """The current time; tests may put a fake clock in `app.extensions["clock"]`."""
+    clock = current_app.extensions.get("clock")
+    return cast(datetime, clock()) if clock else datetime.now(UTC)
+
+
+def service_token_id() -> str | None:
+    """A short id of the caller's valid service token, None without one; a bad one → 401."""
+    if "_service_token_id" in g:
+        return cast(str | None, g._service_token_id)
+    header = request.headers.get("Authorization", "")
+    token_id = None
+    if header:
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or not _known_token(token):
+            raise ApiError(401, "unauthorized", "Ugyldigt servicetoken. / Invalid service token.")
+        token_id = hashlib.sha256(token.encode()).hexdigest()[:16]
+    g._service_token_id = token_id
+    return token_id
+
+
+def _known_token(token: str) -> bool:
+    found = False
+    for known in current_app.config.get("SERVICE_TOKENS") or []:
+        # Compare with every token, so the time taken says nothing about which one was near.
+        found |= hmac.compare_digest(token.encode(), str(known).encode())
+    return found
+
+
+def is_trusted_caller() -> bool:
+    """True for the action server and other holders of a service token (no per-IP limits)."""
+    try:
+        return service_token_id() is not None
+    except ApiError:
+        return False
+
+
+def idempotency_scope() -> str:
+    token_id = service_token_id()
+    return f"service:{token_id}" if token_id else f"ip:{request.remote_addr or 'unknown'}"
+
+
+def current_principal() -> StaffPrincipal | None:
+    """The logged-in caseworker or admin of this request, or None.
+
+    web/auth.py loads the staff member from the session cookie into `g.user` (checking that
+    the account is active, the password unchanged and the session not idle) before each
+    request; this only translates that into the booking services' principal.
+    """
+    user = g.get("user")
+    if user is None:
+        return None
+    return StaffPrincipal(
+        user_id=int(user.id), caseworker_id=user.caseworker_id, role=str(user.role)
+    )
+
+
+def booking_auth() -> Auth:
+    """The manage token from the header, else the staff session; neither → 401."""
+    token = request.headers.get(MANAGE_TOKEN_HEADER, "").strip()
+    if token:
+        return ManageToken(token)
+    principal = current_principal()
+    if principal is not None:
+        return principal
+    raise ApiError(
+        401,
+        "unauthorized",
+        "Send bookingens adgangsnøgle i X-Manage-Token. / "
+        "Send the booking's manage token in X-Manage-Token.",
+    )
+
+
+def _limit(config_key: str):  # type: ignore[no-untyped-def]
+    return limiter.limit(
+        lambda: str(current_app.config[config_key]),
+        exempt_when=is_trusted_caller,
+        scope=config_key.lower(),
+    )
+
+
+public_limit = _limit("RATELIMIT_PUBLIC")
+create_limit = _limit("RATELIMIT_BOOKING_CREATE")
+lookup_limit = _limit("RATELIMIT_LOOKUP")

@@ -1,0 +1,326 @@
+"""GET /openapi.json: the OpenAPI 3.1 description of /api/v1, written by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from web.api import blueprint
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with UTC offset"}
+REFERENCE = {
+    "name": "reference",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "example": "K7M2-9QXD"},
+    "description": "Booking reference; case, spaces and the dash are optional.",
+}
+MANAGE_AUTH: list[dict[str, list[str]]] = [{"manageToken": []}, {"staffSession": []}]
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    names = {
+        400: "Malformed JSON",
+        401: "Missing or invalid credentials",
+        403: "Not allowed (wrong token or code)",
+        404: "Not found",
+        409: "Conflict (slot taken, wrong state)",
+        422: "Invalid input; `field` names it",
+        429: "Rate limit exceeded",
+    }
+    return {str(s): _json(ERROR, names[s]) for s in statuses}
+
+
+def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+BOOKING_VIEW = {"$ref": "#/components/schemas/Booking"}
+
+PATHS: dict[str, Any] = {
+    "/services": {
+        "get": {
+            "summary": "Bookable services",
+            "operationId": "listServices",
+            "responses": {
+                "200": _json({"type": "array", "items": {"$ref": "#/components/schemas/Service"}}),
+                **_errors(429),
+            },
+        }
+    },
+    "/services/{code}/slots": {
+        "get": {
+            "summary": "Free slots of a service between two Copenhagen dates (inclusive)",
+            "operationId": "listSlots",
+            "parameters": [
+                {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+            ],
+            "responses": {
+                "200": _json({"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}),
+                **_errors(404, 422, 429),
+            },
+        }
+    },
+    "/bookings": {
+        "post": {
+            "summary": "Book a meeting",
+            "operationId": "createBooking",
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "schema": {"type": "string", "maxLength": 200},
+                    "description": "A retry with the same key and body returns the first "
+                    "response (24 hours); a different body gives 422.",
+                }
+            ],
+            "requestBody": _body({"$ref": "#/components/schemas/BookingRequest"}),
+            "responses": {
+                "201": _json({"$ref": "#/components/schemas/BookingCreated"}, "Booked"),
+                **_errors(400, 404, 409, 422, 429),
+            },
+        }
+    },
+    "/bookings/{reference}": {
+        "get": {
+            "summary": "A booking, for its citizen (manage token) or staff",
+            "operationId": "getBooking",
+            "security": MANAGE_AUTH,
+            "parameters": [REFERENCE],
+            "responses": {"200": _json(BOOKING_VIEW), **_errors(401, 403, 404, 429)},
+        }
+    },
+    "/bookings/{reference}/cancel": {
+        "post": {
+            "summary": "Cancel a booking",
+            "operationId": "cancelBooking",
+            "security": MANAGE_AUTH,
+            "parameters": [REFERENCE],
+            "requestBody": _body(
+                {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}},
+                required=False,
+            ),
+            "responses": {"200": _json(BOOKING_VIEW), **_errors(400, 401, 403, 404, 409, 422, 429)},
+        }
+    },
+    "/bookings/{reference}/reschedule": {
+        "post": {
+            "summary": "Move a booking to another free slot",
+            "operationId": "rescheduleBooking",
+            "security": MANAGE_AUTH,
+            "parameters": [REFERENCE],
+            "requestBody": _body(
+                {"type": "object", "required": ["start"], "properties": {"start": TIME}}
+            ),
+            "responses": {"200": _json(BOOKING_VIEW), **_errors(400, 401, 403, 404, 409, 422, 429)},
+        }
+    },
+    "/bookings/lookup": {
+        "post": {
+            "summary": "Send a one-time code by SMS when reference and phone match",
+            "description": "Always 202, whether or not a booking matched.",
+            "operationId": "startLookup",
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["reference", "phone"],
+                    "properties": {"reference": {"type": "string"}, "phone": {"type": "string"}},
+                }
+            ),
+            "responses": {
+                "202": _json({"type": "object", "properties": {"message": {"type": "string"}}}),
+                **_errors(400, 422, 429),
+            },
+        }
+    },
+    "/bookings/lookup/confirm": {
+        "post": {
+            "summary": "Exchange the one-time code for a new manage token",
+            "description": "Codes expire after 10 minutes and 5 wrong tries.",
+            "operationId": "confirmLookup",
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["reference", "code"],
+                    "properties": {
+                        "reference": {"type": "string"},
+                        "code": {"type": "string", "pattern": "^[0-9]{6}$"},
+                    },
+                }
+            ),
+            "responses": {
+                "200": _json(
+                    {"type": "object", "properties": {"manage_token": {"type": "string"}}}
+                ),
+                **_errors(400, 403, 422, 429),
+            },
+        }
+    },
+    "/consent-texts": {
+        "get": {
+            "summary": "The consent texts in force",
+            "operationId": "listConsentTexts",
+            "parameters": [{"name": "language", "in": "query", "schema": {"enum": ["da", "en"]}}],
+            "responses": {
+                "200": _json(
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ConsentText"}}
+                ),
+                **_errors(422, 429),
+            },
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "operationId": "openapi",
+            "responses": {"200": _json({"type": "object"})},
+        }
+    },
+}
+
+BILINGUAL = {
+    "type": "object",
+    "required": ["da", "en"],
+    "properties": {"da": {"type": "string"}, "en": {"type": "string"}},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string", "description": "Danish / English"},
+                    "field": {"type": "string"},
+                },
+            }
+        },
+    },
+    "Service": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "name": BILINGUAL,
+            "description": BILINGUAL,
+            "duration_minutes": {"type": "integer"},
+        },
+    },
+    "Slot": {"type": "object", "properties": {"start": TIME, "end": TIME}},
+    "BookingRequest": {
+        "type": "object",
+        "required": ["service", "start", "citizen", "channel", "consents"],
+        "properties": {
+            "service": {"type": "string"},
+            "start": TIME,
+            "citizen": {
+                "type": "object",
+                "required": ["name", "phone"],
+                "properties": {
+                    "name": {"type": "string", "maxLength": 200},
+                    "phone": {"type": "string", "description": "Danish if no country code"},
+                    "email": {"type": "string", "format": "email"},
+                },
+            },
+            "language": {"enum": ["da", "en"], "default": "da"},
+            "channel": {"enum": ["chat", "web", "sms"]},
+            "consents": {
+                "type": "array",
+                "description": "Must include the purpose 'booking'.",
+                "items": {
+                    "type": "object",
+                    "required": ["purpose", "text_version"],
+                    "properties": {
+                        "purpose": {"enum": ["booking", "sms_reminders", "chat_transcript"]},
+                        "text_version": {"type": "integer"},
+                    },
+                },
+            },
+        },
+    },
+    "BookingCreated": {
+        "type": "object",
+        "properties": {
+            "reference": {"type": "string"},
+            "manage_token": {"type": "string", "description": "Shown once; keep it secret."},
+            "service": {"type": "string"},
+            "start": TIME,
+            "end": TIME,
+            "status": {"type": "string"},
+            "meeting_url": {"type": "string", "format": "uri"},
+            "ics_url": {"type": "string", "format": "uri"},
+        },
+    },
+    "Booking": {
+        "type": "object",
+        "properties": {
+            "reference": {"type": "string"},
+            "service": {"type": "string"},
+            "service_name": BILINGUAL,
+            "start": TIME,
+            "end": TIME,
+            "status": {"enum": ["confirmed", "cancelled", "completed", "no_show"]},
+            "citizen": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": ["string", "null"]},
+                    "phone": {"type": ["string", "null"]},
+                    "email": {"type": ["string", "null"]},
+                },
+            },
+            "language": {"enum": ["da", "en"]},
+            "channel": {"enum": ["chat", "web", "sms"]},
+            "meeting_url": {"type": "string", "format": "uri"},
+            "ics_url": {"type": "string", "format": "uri"},
+            "cancel_reason": {"type": "string"},
+            "caseworker_note": {"type": "string", "description": "Staff only"},
+        },
+    },
+    "ConsentText": {
+        "type": "object",
+        "properties": {
+            "purpose": {"type": "string"},
+            "version": {"type": "integer"},
+            "text": {"type": "string"},
+        },
+    },
+}
+
+
+def document(server_url: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Borgerbooking API",
+            "version": "1",
+            "description": "Booking of video meetings with the municipality. Errors are "
+            '`{"error": {"code", "message"}}`; times are ISO 8601 with offset. Trusted callers '
+            "send `Authorization: Bearer <service token>` and are exempt from per-IP limits.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "serviceToken": {"type": "http", "scheme": "bearer"},
+                "manageToken": {"type": "apiKey", "in": "header", "name": "X-Manage-Token"},
+                "staffSession": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Any:
+    return document(current_app.config["PUBLIC_BASE_URL"] + "/api/v1")
