@@ -33,6 +33,9 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     from web import citizen
 
     citizen.init_app(app)
+    from web import meeting
+
+    app.register_blueprint(meeting.blueprint)
     cli.init_app(app)
 
     @app.get("/healthz")

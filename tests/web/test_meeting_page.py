@@ -1,0 +1,442 @@
+"""The citizen's meeting page, invite download and SMS opt-out, through the Flask test client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+
+import jwt
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from icalendar import Calendar
+from sqlalchemy import select
+
+from booking.db import Database
+from booking.links import LinkSettings, link_key, meeting_url
+from booking.models import AuditEvent, Booking, ConsentRecord, OutboxMessage
+from tests.support.factories import (
+    make_booking,
+    make_caseworker,
+    make_outbox_message,
+    make_service,
+)
+from web import create_app
+from web.meeting import render_meeting
+
+SECRET = "jitsi-secret-for-the-meeting-page-tests"
+DOMAIN = "meet.kommune.test"
+# Tuesday 1 December 2026, 10:00 in Copenhagen (09:00 UTC); the meeting opens at 9.45.
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(START - timedelta(minutes=5))
+
+
+@pytest.fixture
+def meeting_app(sqlite_url: str, clock: Clock) -> Iterator[Flask]:
+    app = create_app(
+        "testing",
+        DATABASE_URL=sqlite_url,
+        JITSI_DOMAIN=DOMAIN,
+        JITSI_APP_SECRET=SECRET,
+        MUNICIPALITY_PHONE="+45 70 12 34 56",
+    )
+    app.extensions["clock"] = clock
+    yield app
+    app.extensions["database"].dispose()
+
+
+@pytest.fixture
+def web(meeting_app: Flask) -> FlaskClient:
+    return meeting_app.test_client()
+
+
+@pytest.fixture
+def database(meeting_app: Flask) -> Database:
+    db: Database = meeting_app.extensions["database"]
+    return db
+
+
+def new_booking(database: Database, **overrides: object) -> Booking:
+    with database.transaction() as session:
+        service = make_service(session, name_da="Jobsamtale", name_en="Job interview")
+        caseworker = make_caseworker(session, services=[service], name="Mette Holm")
+        fields: dict[str, object] = {"start": START}
+        fields.update(overrides)
+        booking = make_booking(session, service=service, caseworker=caseworker, **fields)  # type: ignore[arg-type]
+        booking.service  # noqa: B018
+        booking.caseworker  # noqa: B018
+    return booking
+
+
+def page_path(app: Flask, reference: str) -> str:
+    url = meeting_url(LinkSettings.from_mapping(app.config), reference)
+    return url.removeprefix(app.config["PUBLIC_BASE_URL"])
+
+
+class Attributes(HTMLParser):
+    """Every URL-bearing attribute and data-* attribute on the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.data: dict[str, str] = {}
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href", "action", "poster", "srcset") and value:
+                self.urls.append(value)
+            if name.startswith("data-") and value is not None:
+                self.data[name] = value
+            if tag == "script" and name == "src" and value:
+                self.scripts.append(value)
+
+
+def parse_page(html: str) -> Attributes:
+    parser = Attributes()
+    parser.feed(html)
+    return parser
+
+
+def csrf_token(html: str) -> dict[str, str]:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    return {"csrf_token": found.group(1)} if found else {}
+
+
+def test_a_wrong_key_or_reference_answers_404(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database)
+    good = page_path(meeting_app, booking.reference)
+    other_key = link_key(meeting_app.config["SECRET_KEY"], "meeting", "ZZZZ9999")
+
+    assert web.get(good).status_code == 200
+    assert web.get(f"/m/{booking.reference}/{other_key}").status_code == 404
+    assert web.get(f"/m/{booking.reference}/{good[-22:-1]}x").status_code == 404
+    assert web.get(f"/m/{booking.reference}/").status_code == 404
+    assert web.get(f"/m/ZZZZ9999/{other_key}").status_code == 404  # right key, no such booking
+    assert web.get(f"/m/{'A' * 200}/{other_key}").status_code == 404
+    assert web.get(f"/m/{booking.reference}/{other_key}/invite.ics").status_code == 404
+
+
+def test_inside_the_window_the_page_embeds_jitsi_with_a_member_token(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database)
+
+    response = web.get(page_path(meeting_app, booking.reference))
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    page = parse_page(html)
+    assert f"https://{DOMAIN}/external_api.js" in page.scripts
+    assert page.data["data-domain"] == DOMAIN
+    assert page.data["data-room"] == booking.room_name
+    assert page.data["data-name"] == "Anna Jensen"
+    assert page.data["data-lang"] == "da"
+    token = page.data["data-jwt"]
+    assert jwt.get_unverified_header(token)["typ"] == "JWT"
+    claims = jwt.decode(
+        token,
+        SECRET,
+        algorithms=["HS256"],
+        audience="borgerbooking",
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
+    assert claims["room"] == booking.room_name
+    assert claims["sub"] == DOMAIN
+    assert claims["context"]["user"]["affiliation"] == "member"
+    assert claims["context"]["user"]["moderator"] == "false"
+    assert claims["exp"] == int((booking.end_at + timedelta(minutes=30)).timestamp())
+
+
+def test_the_meeting_page_only_lets_the_jitsi_domain_run_scripts_and_frames(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database)
+
+    response = web.get(page_path(meeting_app, booking.reference))
+
+    csp = dict(
+        part.strip().split(" ", 1)
+        for part in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert csp["script-src"] == f"'self' https://{DOMAIN}"
+    assert csp["frame-src"] == f"https://{DOMAIN}"
+    assert csp["default-src"] == "'self'"
+    assert csp["frame-ancestors"] == "'none'"
+    assert f'camera=(self "https://{DOMAIN}")' in response.headers["Permissions-Policy"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_no_token_or_link_key_is_in_any_url_the_page_sends_elsewhere(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database, consents=("booking", "sms_reminders"))
+    path = page_path(meeting_app, booking.reference)
+    key = path.rsplit("/", 1)[1]
+
+    html = web.get(path).get_data(as_text=True)
+    page = parse_page(html)
+    token = page.data["data-jwt"]
+
+    assert token and page.urls
+    for url in page.urls:
+        assert token not in url
+        if not url.startswith("/"):
+            # The only address off our site is Jitsi's script; it carries no secrets.
+            assert url == f"https://{DOMAIN}/external_api.js"
+            assert key not in url and booking.reference not in url
+    assert token not in response_links(html)
+
+
+def response_links(html: str) -> str:
+    return " ".join(re.findall(r'(?:href|src|action)="([^"]*)"', html))
+
+
+def test_before_the_window_the_page_says_in_danish_and_english_when_it_opens(
+    meeting_app: Flask, web: FlaskClient, database: Database, clock: Clock
+) -> None:
+    booking = new_booking(database)
+    clock.now = START - timedelta(days=1)
+
+    response = web.get(page_path(meeting_app, booking.reference))
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Mødet åbner tirsdag 1. december kl. 9.45" in html
+    assert "The meeting opens Tuesday 1 December at 9:45" in html
+    assert "external_api.js" not in html
+    assert "eyJ" not in html
+    assert parse_page(html).data.get("data-opens-in") == str(
+        int(timedelta(hours=23, minutes=45).total_seconds())
+    )
+
+
+def test_the_opening_time_is_in_copenhagen_summer_time_too(
+    meeting_app: Flask, web: FlaskClient, database: Database, clock: Clock
+) -> None:
+    booking = new_booking(database, start=datetime(2027, 6, 7, 7, 0, tzinfo=UTC))
+    clock.now = datetime(2027, 6, 1, 7, 0, tzinfo=UTC)
+
+    html = web.get(page_path(meeting_app, booking.reference)).get_data(as_text=True)
+
+    assert "Mødet åbner mandag 7. juni kl. 8.45" in html
+
+
+def test_after_the_window_the_page_says_the_meeting_has_ended(
+    meeting_app: Flask, web: FlaskClient, database: Database, clock: Clock
+) -> None:
+    booking = new_booking(database)
+    clock.now = booking.end_at + timedelta(minutes=30)
+
+    html = web.get(page_path(meeting_app, booking.reference)).get_data(as_text=True)
+
+    assert "Mødet er slut" in html and "The meeting has ended" in html
+    assert "eyJ" not in html and "external_api.js" not in html
+
+
+def test_a_cancelled_booking_says_so_and_gives_no_token(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database, status="cancelled")
+
+    response = web.get(page_path(meeting_app, booking.reference))
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Mødet er aflyst" in html and "The meeting has been cancelled" in html
+    assert "+45 70 12 34 56" in html
+    assert "eyJ" not in html and "external_api.js" not in html
+
+
+def test_without_a_secret_the_room_opens_without_a_token(sqlite_url: str, clock: Clock) -> None:
+    app = create_app("testing", DATABASE_URL=sqlite_url, JITSI_DOMAIN=DOMAIN)
+    app.extensions["clock"] = clock
+    booking = new_booking(app.extensions["database"])
+
+    html = app.test_client().get(page_path(app, booking.reference)).get_data(as_text=True)
+
+    page = parse_page(html)
+    assert f"https://{DOMAIN}/external_api.js" in page.scripts
+    assert page.data["data-jwt"] == ""
+    assert page.data["data-room"] == booking.room_name
+    app.extensions["database"].dispose()
+
+
+def test_joining_is_audited_without_personal_data(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database)
+
+    web.get(page_path(meeting_app, booking.reference))
+
+    with database.transaction() as session:
+        events = session.scalars(select(AuditEvent)).all()
+        assert [(e.actor_type, e.action, e.booking_id) for e in events] == [
+            ("citizen", "meeting.join", booking.id)
+        ]
+        stored = repr([(e.actor_id, e.detail) for e in events])
+    assert "Anna" not in stored and "+45" not in stored and booking.reference not in stored
+
+
+def test_the_caseworker_start_page_gives_the_caseworker_an_owner_token(
+    meeting_app: Flask, database: Database
+) -> None:
+    booking = new_booking(database)
+
+    with meeting_app.test_request_context("/caseworker/meetings/x/start"):
+        response = render_meeting(booking, "caseworker", "Mette H.", back_url="/caseworker")
+
+    page = parse_page(response.get_data(as_text=True))
+    claims = jwt.decode(
+        page.data["data-jwt"],
+        SECRET,
+        algorithms=["HS256"],
+        audience="borgerbooking",
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
+    assert claims["context"]["user"]["moderator"] == "true"
+    assert claims["context"]["user"]["affiliation"] == "owner"
+    assert claims["context"]["user"]["name"] == "Mette H."
+    assert page.data["data-name"] == "Mette H."
+    html = response.get_data(as_text=True)
+    assert "Stop SMS" not in html and "invite.ics" not in html
+    with pytest.raises(ValueError), meeting_app.test_request_context("/"):
+        render_meeting(booking, "admin")
+
+
+def test_the_invite_downloads_as_a_calendar_file(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database)
+    path = page_path(meeting_app, booking.reference)
+
+    html = web.get(path).get_data(as_text=True)
+    assert f'href="{path}/invite.ics"' in html
+    response = web.get(f"{path}/invite.ics")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "method=REQUEST" in response.headers["Content-Type"]
+    assert "attachment" in response.headers["Content-Disposition"]
+    calendar = Calendar.from_ical(response.data)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"{booking.reference}@localhost"
+    assert event.decoded("DTSTART") == START
+    assert b"eyJ" not in response.data
+
+
+def test_a_cancelled_booking_downloads_a_cancel(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database, status="cancelled")
+
+    response = web.get(page_path(meeting_app, booking.reference) + "/invite.ics")
+
+    assert response.status_code == 200
+    assert Calendar.from_ical(response.data)["METHOD"] == "CANCEL"
+
+
+def test_stopping_sms_reminders_withdraws_consent_and_voids_pending_reminders(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database, consents=("booking", "sms_reminders"))
+    with database.transaction() as session:
+        pending = make_outbox_message(session, booking=booking).id
+        sent = make_outbox_message(
+            session, booking=booking, status="sent", due_at=booking.start_at - timedelta(days=1)
+        ).id
+        confirmation = make_outbox_message(session, booking=booking, kind="confirmation").id
+    path = page_path(meeting_app, booking.reference)
+
+    page = web.get(path).get_data(as_text=True)
+    assert f'href="{path}/stop-sms"' in page
+    confirm = web.get(f"{path}/stop-sms").get_data(as_text=True)
+    assert "Ja, stop SMS-påmindelser" in confirm
+    response = web.post(f"{path}/stop-sms", data=csrf_token(confirm))
+
+    assert response.status_code == 200
+    assert "Du får ikke flere SMS-påmindelser" in response.get_data(as_text=True)
+    with database.transaction() as session:
+        sms = session.scalars(
+            select(ConsentRecord).where(
+                ConsentRecord.booking_id == booking.id, ConsentRecord.purpose == "sms_reminders"
+            )
+        ).one()
+        assert sms.withdrawn_at is not None and sms.withdrawn_via == "web"
+        statuses = {m.id: m.status for m in session.scalars(select(OutboxMessage))}
+        assert statuses == {pending: "voided", sent: "sent", confirmation: "pending"}
+        actions = [e.action for e in session.scalars(select(AuditEvent))]
+        assert "consent.withdraw.sms_reminders" in actions
+        booking_consent = session.scalars(
+            select(ConsentRecord).where(ConsentRecord.purpose == "booking")
+        ).one()
+        assert booking_consent.withdrawn_at is None
+    assert "stop-sms" not in web.get(path).get_data(as_text=True)
+
+
+def test_stopping_twice_keeps_the_first_withdrawal(
+    meeting_app: Flask, web: FlaskClient, database: Database, clock: Clock
+) -> None:
+    booking = new_booking(database, consents=("booking", "sms_reminders"))
+    path = page_path(meeting_app, booking.reference)
+    token = csrf_token(web.get(f"{path}/stop-sms").get_data(as_text=True))
+    first_time = clock.now
+
+    assert web.post(f"{path}/stop-sms", data=token).status_code == 200
+    clock.now += timedelta(minutes=3)
+    again = web.post(f"{path}/stop-sms", data=token)
+
+    assert again.status_code == 200
+    assert "Du får ikke SMS-påmindelser" in again.get_data(as_text=True)
+    with database.transaction() as session:
+        sms = session.scalars(
+            select(ConsentRecord).where(ConsentRecord.purpose == "sms_reminders")
+        ).one()
+        assert sms.withdrawn_at == first_time
+
+
+def test_without_sms_consent_there_is_nothing_to_stop(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database, consents=("booking",))
+    path = page_path(meeting_app, booking.reference)
+
+    assert "stop-sms" not in web.get(path).get_data(as_text=True)
+    confirm = web.get(f"{path}/stop-sms")
+
+    assert confirm.status_code == 200
+    assert "Du får ikke SMS-påmindelser" in confirm.get_data(as_text=True)
+    assert "<form" not in confirm.get_data(as_text=True)
+
+
+def test_stopping_with_a_wrong_key_is_404_and_changes_nothing(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    booking = new_booking(database, consents=("booking", "sms_reminders"))
+    path = page_path(meeting_app, booking.reference)
+    confirm = web.get(f"{path}/stop-sms").get_data(as_text=True)
+    wrong = link_key(meeting_app.config["SECRET_KEY"], "meeting", "OTHER123")
+
+    response = web.post(f"/m/{booking.reference}/{wrong}/stop-sms", data=csrf_token(confirm))
+
+    assert response.status_code == 404
+    with database.transaction() as session:
+        records = session.scalars(select(ConsentRecord)).all()
+        assert all(r.withdrawn_at is None for r in records)

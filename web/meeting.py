@@ -1,0 +1,307 @@
+"""The meeting page, the citizen's calendar invite, SMS opt-out, and the caseworker's feed.
+
+Citizen routes live under /m/<reference>/<key>: the key is the signed link key from
+`booking.links`, so the same link works from the confirmation, every reminder and the .ics.
+It opens the meeting, the invite and the SMS opt-out, never cancelling or moving the booking.
+A Jitsi token is minted only here, when someone opens the page inside the meeting window.
+
+The caseworker's start route (web/caseworker) calls `render_meeting(booking, "caseworker", …)`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from booking import consent
+from booking.audit import record_event
+from booking.calendar import (
+    CalendarSettings,
+    caseworker_feed,
+    caseworker_for_feed_token,
+    citizen_invite,
+    feed_bookings,
+)
+from booking.jitsi import (
+    JitsiSettings,
+    MeetingState,
+    Participant,
+    caseworker_participant,
+    citizen_participant,
+    meeting_state,
+    meeting_window,
+    mint_token,
+    room_name,
+)
+from booking.links import MEETING, verify_link_key
+from booking.models import Booking, Caseworker, ConsentPurpose, User
+from booking.notify.outbox import void_reminders
+from web.extensions import get_db, limiter
+
+blueprint = Blueprint("meeting", __name__)
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+MONTHS_DA = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+SMS = ConsentPurpose.SMS_REMINDERS.value
+
+
+def now() -> datetime:
+    """The current time; tests put a fake clock in `app.extensions["clock"]`."""
+    clock = current_app.extensions.get("clock")
+    return cast(datetime, clock()) if clock else datetime.now(UTC)
+
+
+def when_da(moment: datetime) -> str:
+    """'tirsdag 1. december kl. 9.45' in Copenhagen time."""
+    local = moment.astimezone(COPENHAGEN)
+    return (
+        f"{WEEKDAYS_DA[local.weekday()]} {local.day}. {MONTHS_DA[local.month - 1]}"
+        f" kl. {local.hour}.{local.minute:02d}"
+    )
+
+
+def when_en(moment: datetime) -> str:
+    """'Tuesday 1 December at 9:45' in Copenhagen time."""
+    local = moment.astimezone(COPENHAGEN)
+    return (
+        f"{WEEKDAYS_EN[local.weekday()]} {local.day} {MONTHS_EN[local.month - 1]}"
+        f" at {local.hour}:{local.minute:02d}"
+    )
+
+
+def _limit() -> str:
+    return str(current_app.config.get("RATELIMIT_PUBLIC", "120/minute"))
+
+
+# --- Rendering, shared with the caseworker's start route --------------------------------------
+
+
+def render_meeting(
+    booking: Booking,
+    role: str,
+    display_name: str | None = None,
+    *,
+    back_url: str | None = None,
+    links: dict[str, str] | None = None,
+    sms_reminders_active: bool = False,
+) -> Response:
+    """The meeting page for `role` ("caseworker" or "citizen") of this booking.
+
+    Inside the meeting window it embeds Jitsi with a freshly minted token (the caseworker as
+    owner, the citizen as member); outside it, or for a cancelled booking, it says so. The
+    booking's `service` (and for a caseworker its `caseworker`) must be loaded.
+    """
+    settings = JitsiSettings.from_mapping(current_app.config)
+    moment = now()
+    state = meeting_state(booking, settings, now=moment)
+    participant: Participant
+    if role == "caseworker":
+        participant = caseworker_participant(booking.caseworker, display_name)
+    elif role == "citizen":
+        participant = citizen_participant(booking, display_name)
+    else:
+        raise ValueError(f"unknown meeting role {role!r}")
+    token = None
+    if state is MeetingState.OPEN:
+        token = mint_token(settings, booking, participant, now=moment)
+    opens_at = meeting_window(booking, settings).opens_at
+    page = render_template(
+        "meeting/page.html",
+        booking=booking,
+        role=role,
+        state=state.value,
+        participant=participant,
+        jitsi_domain=settings.domain,
+        room=room_name(booking),
+        jwt=token,
+        service_da=booking.service.name("da"),
+        service_en=booking.service.name("en"),
+        starts_da=when_da(booking.start_at),
+        starts_en=when_en(booking.start_at),
+        opens_da=when_da(opens_at),
+        opens_en=when_en(opens_at),
+        opens_in_seconds=max(0, int((opens_at - moment).total_seconds())),
+        back_url=back_url,
+        links=links or {},
+        sms_reminders_active=sms_reminders_active,
+    )
+    response = make_response(page)
+    _meeting_headers(response, settings.domain)
+    response.headers["X-Meeting-State"] = state.value
+    return response
+
+
+def _meeting_headers(response: Response, jitsi_domain: str) -> None:
+    jitsi = f"https://{jitsi_domain}"
+    response.headers["Content-Security-Policy"] = "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {jitsi}",
+            f"frame-src {jitsi}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+    # Camera, microphone and screen sharing only for the Jitsi frame (and this page).
+    allowed = f'(self "{jitsi}")'
+    response.headers["Permissions-Policy"] = (
+        f"camera={allowed}, microphone={allowed}, display-capture={allowed}, "
+        f"fullscreen={allowed}, autoplay={allowed}, geolocation=(), payment=(), usb=()"
+    )
+    # The page's own address holds the link key; it must not leak to Jitsi as a referrer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    # The page holds a token: never cache it.
+    response.headers["Cache-Control"] = "no-store"
+
+
+# --- Citizen routes ---------------------------------------------------------------------------
+
+
+def _citizen_booking(db: Session, reference: str, key: str) -> Booking:
+    """The booking the signed link points to; 404 for a wrong key or an anonymised booking."""
+    secret = str(current_app.config["SECRET_KEY"])
+    if len(reference) > 16 or not verify_link_key(secret, MEETING, reference, key):
+        abort(404)
+    booking = db.scalar(
+        select(Booking)
+        .where(Booking.reference == reference)
+        .options(selectinload(Booking.consents), selectinload(Booking.service))
+    )
+    if booking is None or booking.anonymised_at is not None:
+        abort(404)
+    return booking
+
+
+def _audit(db: Session, booking: Booking, action: str) -> None:
+    record_event(
+        db, actor_type="citizen", actor_id=None, action=action, booking_id=booking.id, now=now()
+    )
+
+
+def _citizen_links(reference: str, key: str) -> dict[str, str]:
+    return {
+        "invite": url_for("meeting.invite", reference=reference, key=key),
+        "stop_sms": url_for("meeting.stop_sms", reference=reference, key=key),
+        "page": url_for("meeting.citizen_page", reference=reference, key=key),
+    }
+
+
+@blueprint.get("/m/<reference>/<key>")
+@limiter.limit(_limit)
+def citizen_page(reference: str, key: str) -> Response:
+    with get_db().transaction() as db:
+        booking = _citizen_booking(db, reference, key)
+        response = render_meeting(
+            booking,
+            "citizen",
+            links=_citizen_links(reference, key),
+            sms_reminders_active=consent.has_active_consent(booking, SMS),
+        )
+        if response.headers.get("X-Meeting-State") == MeetingState.OPEN.value:
+            _audit(db, booking, "meeting.join")
+    return response
+
+
+@blueprint.get("/m/<reference>/<key>/invite.ics")
+@limiter.limit(_limit)
+def invite(reference: str, key: str) -> Response:
+    with get_db().transaction() as db:
+        booking = _citizen_booking(db, reference, key)
+        body = citizen_invite(booking, CalendarSettings.from_mapping(current_app.config), now=now())
+        _audit(db, booking, "invite.download")
+    method = "CANCEL" if booking.status == "cancelled" else "REQUEST"
+    response = make_response(body)
+    response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={method}"
+    response.headers["Content-Disposition"] = f'attachment; filename="videomoede-{reference}.ics"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.route("/m/<reference>/<key>/stop-sms", methods=["GET", "POST"])
+@limiter.limit(_limit)
+def stop_sms(reference: str, key: str) -> Any:
+    """Withdraw the SMS-reminder consent: a confirm page (GET), then the withdrawal (POST)."""
+    with get_db().transaction() as db:
+        booking = _citizen_booking(db, reference, key)
+        active = consent.has_active_consent(booking, SMS)
+        done = False
+        if request.method == "POST" and active:
+            moment = now()
+            consent.withdraw(booking, SMS, now=moment, via="web")
+            void_reminders(db, booking, now=moment)
+            _audit(db, booking, "consent.withdraw.sms_reminders")
+            done = True
+    page = render_template(
+        "meeting/stop_sms.html",
+        booking=booking,
+        active=active and not done,
+        done=done,
+        already=not active,
+        links=_citizen_links(reference, key),
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- The caseworker's calendar feed -----------------------------------------------------------
+
+
+@blueprint.get("/calendar/<token>.ics")
+@limiter.limit(_limit)
+def caseworker_calendar(token: str) -> Response:
+    """A secret, revocable feed for Outlook or Google Calendar; 404 for an unknown token."""
+    with get_db().transaction() as db:
+        caseworker: Caseworker | None = caseworker_for_feed_token(db, token)
+        if caseworker is None:
+            abort(404)
+        moment = now()
+        bookings = feed_bookings(db, caseworker, now=moment)
+        for booking in bookings:
+            booking.service  # noqa: B018 - load before the session closes
+        body = caseworker_feed(
+            caseworker, bookings, CalendarSettings.from_mapping(current_app.config), now=moment
+        )
+        user_id = db.scalar(select(User.id).where(User.caseworker_id == caseworker.id))
+        record_event(
+            db,
+            actor_type="user",
+            actor_id=user_id,
+            action="calendar_feed.read",
+            detail={"meetings": len(bookings)},
+            now=moment,
+        )
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
