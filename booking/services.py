@@ -447,7 +447,7 @@ def _load(session: Session, ids: Sequence[int], lo: datetime, hi: datetime) -> d
 # --- Find, view, change ------------------------------------------------------------------
 
 
-def _authorised_booking(
+def authorised_booking(
     session: Session, reference: str, auth: Auth, *, lock: bool = False
 ) -> Booking:
     """The booking `auth` may act on; NotAllowed for a bad token, NotFound for staff."""
@@ -492,7 +492,7 @@ def _audit(
 def get(db: Database, reference: str, *, auth: Auth, now: datetime) -> BookingView:
     """The booking, for its citizen or for staff (a staff read is written to the audit log)."""
     with db.transaction() as session:
-        booking = _authorised_booking(session, reference, auth)
+        booking = authorised_booking(session, reference, auth)
         if isinstance(auth, StaffPrincipal):
             _audit(session, auth, "booking.view", booking, now)
         return BookingView.of(booking, staff=isinstance(auth, StaffPrincipal))
@@ -515,7 +515,7 @@ def cancel(
             field="reason",
         )
     with db.transaction(immediate=True) as session:
-        booking = _authorised_booking(session, reference, auth, lock=True)
+        booking = authorised_booking(session, reference, auth, lock=True)
         _require_changeable(booking, now)
         booking.status = BookingStatus.CANCELLED.value
         booking.cancelled_at = now
@@ -549,7 +549,7 @@ def reschedule(
             field="start",
         )
     with db.transaction(immediate=True) as session:
-        booking = _authorised_booking(session, reference, auth, lock=True)
+        booking = authorised_booking(session, reference, auth, lock=True)
         _require_changeable(booking, now)
         if new_start == booking.start_at:
             raise ValidationFailed(
@@ -622,7 +622,7 @@ def _mark(
 ) -> BookingView:
     _require_staff(auth)
     with db.transaction(immediate=True) as session:
-        booking = _authorised_booking(session, reference, auth, lock=True)
+        booking = authorised_booking(session, reference, auth, lock=True)
         if booking.status != BookingStatus.CONFIRMED.value:
             raise InvalidState(
                 "Kun en bekræftet booking kan markeres. / Only a confirmed booking can be marked.",
@@ -651,7 +651,7 @@ def set_note(
             field="note",
         )
     with db.transaction(immediate=True) as session:
-        booking = _authorised_booking(session, reference, auth, lock=True)
+        booking = authorised_booking(session, reference, auth, lock=True)
         booking.caseworker_note = note or None
         booking.updated_at = now
         session.flush()
