@@ -36,6 +36,10 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     from web import meeting
 
     app.register_blueprint(meeting.blueprint)
+    from web import webhooks, worker
+
+    app.register_blueprint(webhooks.blueprint)
+    app.cli.add_command(worker.worker_command)
     cli.init_app(app)
 
     @app.get("/healthz")

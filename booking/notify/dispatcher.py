@@ -40,7 +40,7 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 @dataclass(frozen=True)
 class DispatchSettings:
     batch: int = 20
-    lease: timedelta = timedelta(minutes=5)
+    lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 6
     backoff_base: timedelta = timedelta(seconds=30)
     backoff_max: timedelta = timedelta(hours=1)
@@ -53,7 +53,7 @@ class DispatchSettings:
         domain = mail_from.rsplit("@", 1)[-1].strip(" >") if "@" in mail_from else ""
         return cls(
             batch=int(config.get("OUTBOX_BATCH") or 20),
-            lease=timedelta(seconds=float(config.get("OUTBOX_LEASE_SECONDS", 300))),
+            lease=timedelta(seconds=float(config.get("OUTBOX_LEASE_SECONDS", 600))),
             max_attempts=int(config.get("OUTBOX_MAX_ATTEMPTS") or 6),
             backoff_base=timedelta(seconds=float(config.get("OUTBOX_BACKOFF_SECONDS") or 30)),
             message_id_domain=domain or "borgerbooking.invalid",
@@ -115,7 +115,8 @@ def claim_due(
             row.attempts += 1
             row.claimed_by = worker_id
             row.lease_until = now + lease
-            row.payload = {**row.payload, "claimed_at": now.isoformat()}
+            first = (row.payload or {}).get("first_claimed_at") or now.isoformat()
+            row.payload = {**row.payload, "claimed_at": now.isoformat(), "first_claimed_at": first}
         return [_snapshot(row, now) for row in rows]
 
 
@@ -133,10 +134,9 @@ def reconcile_expired(
     for message in stale:
         provider_id: str | None = None
         if message.channel == "sms" and message.recipient and message.body:
+            since = _first_claimed_at(message)
             try:
-                found = senders.sms.find_sent(
-                    message.recipient, message.body, since=message.claimed_at
-                )
+                found = senders.sms.find_sent(message.recipient, message.body, since=since)
             except SmsError as exc:
                 log.warning("outbox %s: provider lookup failed: %s", message.id, exc)
                 continue  # keep the claim; the lease runs out and the next pass asks again
@@ -158,9 +158,13 @@ def send_claimed(
     worker_id: str,
     settings: DispatchSettings,
 ) -> str:
-    """Send one claimed message and record the outcome: 'sent', 'retry', 'failed' or 'lost'."""
+    """Send one claimed message and record the outcome: 'sent', 'retry', 'failed' or 'lost'.
+
+    A retried SMS is first looked up at the provider: a timeout leaves it unknown whether the
+    earlier attempt went out, and resending blindly would send it twice.
+    """
     try:
-        provider_id = _deliver(senders, message, settings)
+        provider_id = _already_sent(senders, message) or _deliver(senders, message, settings)
     except (SmsError, EmailError) as exc:
         return _record_failure(db, message, str(exc), exc.retryable, now, worker_id, settings)
     except Exception as exc:  # a bug or an unexpected client error: retry, and say what it was
@@ -203,6 +207,15 @@ def email_message_id(message_id: int, settings: DispatchSettings) -> str:
     return f"<outbox-{message_id}@{settings.message_id_domain}>"
 
 
+def _already_sent(senders: Senders, message: ClaimedMessage) -> str | None:
+    if message.channel != "sms" or message.attempts <= 1:
+        return None
+    if not message.recipient or not message.body:
+        return None
+    found = senders.sms.find_sent(message.recipient, message.body, since=_first_claimed_at(message))
+    return found.provider_message_id if found else None
+
+
 def _deliver(senders: Senders, message: ClaimedMessage, settings: DispatchSettings) -> str:
     if not message.recipient or message.body is None:
         raise SmsError("nothing to send: recipient or body missing", retryable=False)
@@ -239,6 +252,11 @@ def _snapshot(row: OutboxMessage, claimed_at: datetime) -> ClaimedMessage:
         attempts=row.attempts,
         claimed_at=claimed_at,
     )
+
+
+def _first_claimed_at(message: ClaimedMessage) -> datetime:
+    raw = message.payload.get("first_claimed_at")
+    return datetime.fromisoformat(raw) if raw else message.claimed_at
 
 
 def _claimed_at(row: OutboxMessage, fallback: datetime) -> datetime:

@@ -1,0 +1,52 @@
+"""`flask --app web worker`: the outbox dispatcher as a long-running process.
+
+SIGTERM (honcho, systemd, Kubernetes) and Ctrl-C finish the pass in progress and exit, so no
+claimed message waits for its lease to run out.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import UTC, datetime
+from types import FrameType
+
+import click
+from flask import current_app
+
+from booking.notify.dispatcher import DispatchSettings, Senders
+from booking.notify.email import email_sender_from_config
+from booking.notify.worker import run_worker
+from web.extensions import get_db, get_sms_sender
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Send everything due now, then exit.")
+def worker_command(once: bool) -> None:
+    """Send due SMS and e-mails from the outbox until stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = current_app.config
+    senders = Senders(sms=get_sms_sender(), email=email_sender_from_config(config))
+    stop = threading.Event()
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        click.echo(f"worker: signal {signum}, finishing the current pass", err=True)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    sent = run_worker(
+        get_db(),
+        senders,
+        DispatchSettings.from_mapping(config),
+        clock=_now,
+        stop=stop,
+        idle_seconds=float(config.get("WORKER_IDLE_SECONDS") or 2),
+        until_idle=once,
+    )
+    click.echo(f"worker: stopped after sending {sent} message(s)", err=True)
