@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from booking.errors import NotFound, ValidationFailed
-from booking.models import Caseworker, Role, User
+from booking.models import Caseworker, Role, Service, User
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -204,3 +204,38 @@ def get_user(session: Session, user_id: int) -> User:
     if user is None:
         raise NotFound("Brugeren findes ikke. / The user does not exist.")
     return user
+
+
+def create_caseworker(
+    session: Session, *, name: str, email: str, title: str, service_ids: list[int]
+) -> Caseworker:
+    """Add a person who holds meetings, with the services they offer."""
+    name, title = name.strip(), title.strip()
+    if not name or len(name) > 200:
+        raise ValidationFailed("Skriv et navn (højst 200 tegn). / Enter a name.", field="name")
+    if len(title) > 200:
+        raise ValidationFailed("Titlen er for lang. / The title is too long.", field="title")
+    address = check_email(email)
+    exists = session.scalar(select(Caseworker.id).where(func.lower(Caseworker.email) == address))
+    if exists is not None:
+        raise ValidationFailed(
+            "Der findes allerede en medarbejder med den e-mail. / "
+            "A caseworker with that e-mail exists.",
+            field="email",
+        )
+    caseworker = Caseworker(name=name, email=address, title=title, active=True)
+    caseworker.services = _services(session, service_ids)
+    session.add(caseworker)
+    session.flush()
+    return caseworker
+
+
+def set_services(session: Session, caseworker: Caseworker, service_ids: list[int]) -> None:
+    caseworker.services = _services(session, service_ids)
+
+
+def _services(session: Session, service_ids: list[int]) -> list[Service]:
+    services = list(session.scalars(select(Service).where(Service.id.in_(service_ids))))
+    if len(services) != len(set(service_ids)):
+        raise ValidationFailed("Ukendt ydelse. / Unknown service.", field="services")
+    return services

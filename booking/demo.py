@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking.accounts import create_user, find_user_by_email
 from booking.consent import publish_text
-from booking.models import Caseworker, ConsentText, Service, WorkingHours
+from booking.models import Caseworker, ConsentText, Role, Service, WorkingHours, utcnow
 
 SERVICES = [
     {
@@ -134,3 +135,41 @@ def _weekly_hours(friday_end: int) -> list[WorkingHours]:
         hours.append(WorkingHours(weekday=weekday, start_time=time(12, 30), end_time=time(15, 30)))
     hours.append(WorkingHours(weekday=4, start_time=time(8, 30), end_time=time(friday_end, 0)))
     return hours
+
+
+# Known passwords for the demo logins: development only (printed by `seed-demo`).
+DEMO_CASEWORKER_PASSWORD = "demo-sagsbehandler"  # noqa: S105 - demo data only
+DEMO_ADMIN_EMAIL = "admin@example.dk"
+DEMO_ADMIN_PASSWORD = "demo-administrator"  # noqa: S105 - demo data only
+
+
+def seed_demo_users(session: Session, now: datetime | None = None) -> list[tuple[str, str]]:
+    """One login per demo caseworker plus an admin, each with a known demo password.
+
+    Logins that already exist are left as they are. Returns every demo (e-mail, password).
+    """
+    moment = now or utcnow()
+    logins: list[tuple[str, str]] = []
+    for caseworker in session.scalars(select(Caseworker).order_by(Caseworker.id)):
+        if caseworker.email not in {c[1] for c in CASEWORKERS}:
+            continue
+        if find_user_by_email(session, caseworker.email) is None:
+            create_user(
+                session,
+                email=caseworker.email,
+                password=DEMO_CASEWORKER_PASSWORD,
+                role=Role.CASEWORKER.value,
+                caseworker_id=caseworker.id,
+                now=moment,
+            )
+        logins.append((caseworker.email, DEMO_CASEWORKER_PASSWORD))
+    if find_user_by_email(session, DEMO_ADMIN_EMAIL) is None:
+        create_user(
+            session,
+            email=DEMO_ADMIN_EMAIL,
+            password=DEMO_ADMIN_PASSWORD,
+            role=Role.ADMIN.value,
+            now=moment,
+        )
+    logins.append((DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD))
+    return logins

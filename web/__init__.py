@@ -36,6 +36,15 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     from web import meeting
 
     app.register_blueprint(meeting.blueprint)
+    from web import manage
+
+    manage.init_app(app)
+    from web import admin, auth, caseworker, security
+
+    security.init_app(app)
+    auth.init_app(app)
+    caseworker.init_app(app)
+    admin.init_app(app)
     from web import webhooks, worker
 
     app.register_blueprint(webhooks.blueprint)

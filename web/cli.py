@@ -10,7 +10,7 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from booking.demo import seed_demo
+from booking.demo import seed_demo, seed_demo_users
 from web.extensions import get_db
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -63,6 +63,12 @@ def seed_demo_command() -> None:
     with get_db().transaction() as session:
         created = seed_demo(session)
     click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
+    if current_app.config.get("ENV_NAME") == "development":
+        with get_db().transaction() as session:
+            logins = seed_demo_users(session)
+        click.echo("Demo logins (development only) / Demo-logins: e-mail  password")
+        for email, password in logins:
+            click.echo(f"  {email}  {password}")
 
 
 def init_app(app: Flask) -> None:
