@@ -41,6 +41,12 @@ def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
+BILINGUAL = {
+    "type": "object",
+    "required": ["da", "en"],
+    "properties": {"da": {"type": "string"}, "en": {"type": "string"}},
+}
+
 BOOKING_VIEW = {"$ref": "#/components/schemas/Booking"}
 
 PATHS: dict[str, Any] = {
@@ -177,6 +183,25 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/municipality": {
+        "get": {
+            "summary": "The municipality's contact facts (name, phone, address, opening hours)",
+            "operationId": "municipality",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string"},
+                            "phone": {"type": "string"},
+                            "address": {"type": "string"},
+                            "opening_hours": BILINGUAL,
+                        },
+                    }
+                )
+            },
+        }
+    },
     "/openapi.json": {
         "get": {
             "summary": "This document",
@@ -184,12 +209,6 @@ PATHS: dict[str, Any] = {
             "responses": {"200": _json({"type": "object"})},
         }
     },
-}
-
-BILINGUAL = {
-    "type": "object",
-    "required": ["da", "en"],
-    "properties": {"da": {"type": "string"}, "en": {"type": "string"}},
 }
 
 SCHEMAS: dict[str, Any] = {
