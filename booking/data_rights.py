@@ -1,0 +1,78 @@
+"""The citizen's rights over their booking data, exercised with the manage token.
+
+See (art. 15), take away (art. 20), erase (art. 17) and withdraw consent (art. 7(3)): each
+is as easy as booking was, through the manage link in the confirmation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Any
+
+from booking.audit import record_event
+from booking.consent import withdraw
+from booking.db import Database
+from booking.errors import InvalidState
+from booking.models import BookingStatus, ConsentPurpose
+from booking.notify.outbox import void_reminders
+from booking.retention import anonymise_booking, export_booking
+from booking.services import ManageToken, authorised_booking
+
+
+def export(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> dict[str, Any]:
+    """Everything held about the citizen of this booking, as JSON-ready data."""
+    with db.transaction() as session:
+        booking = authorised_booking(session, reference, auth)
+        record_event(
+            session,
+            actor_type="citizen",
+            actor_id=None,
+            action="booking.export",
+            booking_id=booking.id,
+            now=now,
+        )
+        return export_booking(session, booking.id)
+
+
+def withdraw_sms_reminders(
+    db: Database, reference: str, *, auth: ManageToken, now: datetime
+) -> bool:
+    """Withdraw the SMS-reminder consent and void reminders not yet sent. False if none."""
+    with db.transaction(immediate=True) as session:
+        booking = authorised_booking(session, reference, auth, lock=True)
+        changed = withdraw(booking, ConsentPurpose.SMS_REMINDERS.value, now=now, via="web")
+        if changed:
+            void_reminders(session, booking, now=now)
+            record_event(
+                session,
+                actor_type="citizen",
+                actor_id=None,
+                action="consent.withdraw",
+                booking_id=booking.id,
+                detail={"purpose": ConsentPurpose.SMS_REMINDERS.value},
+                now=now,
+            )
+        return changed
+
+
+def erase(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> None:
+    """Cancel the meeting if it is still ahead, then delete the citizen's personal data.
+
+    No message is sent afterwards: the phone number and e-mail are gone. The manage token is
+    replaced by an unknown one, so the link stops working.
+    """
+    with db.transaction(immediate=True) as session:
+        booking = authorised_booking(session, reference, auth, lock=True)
+        if booking.anonymised_at is not None:
+            raise InvalidState(
+                "Oplysningerne er allerede slettet. / The data has already been deleted."
+            )
+        if booking.status == BookingStatus.CONFIRMED.value and booking.start_at > now:
+            booking.status = BookingStatus.CANCELLED.value
+            booking.cancelled_at = now
+            booking.cancelled_by = "citizen"
+            booking.sequence += 1
+        anonymise_booking(session, booking, now=now, reason="citizen_request")
+        booking.manage_token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()

@@ -1,0 +1,208 @@
+"""The citizen's manage page, reached from the link in the confirmation.
+
+The link carries the manage token once (`/booking/<reference>?token=…`); the page moves it into
+the signed session cookie and redirects to a URL without it, so the token does not linger in
+the address bar, the history or a Referer header. From there the citizen can see, move or
+cancel the meeting, stop SMS reminders, download or delete their data.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from booking import data_rights, services
+from booking.availability import COPENHAGEN
+from booking.errors import BookingError, NotAllowed
+from booking.links import LinkSettings, ics_url, meeting_url
+from booking.schedules import search_slots
+from booking.services import BookingSettings, ManageToken
+from web.api.validation import iso, timestamp
+from web.errors import ApiError
+from web.extensions import get_db
+from web.meeting import now, when_da, when_en
+
+blueprint = Blueprint("manage", __name__, url_prefix="/booking")
+
+SESSION_KEY = "manage_tokens"
+MOVE_DAYS = 14
+
+
+def _remember_token(reference: str, token: str) -> None:
+    tokens = dict(session.get(SESSION_KEY, {}))
+    tokens[reference.upper()] = token
+    session[SESSION_KEY] = tokens
+
+
+def _auth(reference: str) -> ManageToken:
+    token = session.get(SESSION_KEY, {}).get(reference.upper())
+    if not token:
+        raise NotAllowed(services.BAD_LINK)
+    return ManageToken(str(token))
+
+
+def _settings() -> BookingSettings:
+    return BookingSettings.from_mapping(current_app.config)
+
+
+def _page_error(exc: BookingError, status: int) -> tuple[str, int]:
+    return render_template("manage/error.html", message=exc.message), status
+
+
+@blueprint.errorhandler(NotAllowed)
+def _not_allowed(exc: NotAllowed) -> tuple[str, int]:
+    return _page_error(exc, 403)
+
+
+@blueprint.get("/<reference>")
+def show(reference: str) -> Any:
+    token = request.args.get("token")
+    if token:
+        _remember_token(reference, token)
+        return redirect(url_for("manage.show", reference=reference))
+    auth = _auth(reference)
+    view = services.get(get_db(), reference, auth=auth, now=now())
+    links = LinkSettings.from_mapping(current_app.config)
+    with get_db().transaction() as db_session:
+        booking = services.authorised_booking(db_session, reference, auth)
+        sms_active = any(
+            c.purpose == "sms_reminders" and c.withdrawn_at is None for c in booking.consents
+        )
+    return render_template(
+        "manage/show.html",
+        booking=view,
+        when_da=when_da(view.start),
+        when_en=when_en(view.start),
+        changeable=view.status == "confirmed" and view.start > now(),
+        meeting_url=meeting_url(links, view.reference),
+        ics_url=ics_url(links, view.reference),
+        sms_active=sms_active,
+    )
+
+
+@blueprint.post("/<reference>/cancel")
+def cancel(reference: str) -> Any:
+    reason = request.form.get("reason", "")
+    try:
+        services.cancel(
+            get_db(), reference, auth=_auth(reference), reason=reason, now=now(),
+            settings=_settings(),
+        )  # fmt: skip
+    except NotAllowed:
+        raise
+    except BookingError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("manage.show", reference=reference)), 303
+    flash("Mødet er aflyst. / The meeting has been cancelled.", "success")
+    return redirect(url_for("manage.show", reference=reference)), 303
+
+
+@blueprint.get("/<reference>/move")
+def move_form(reference: str) -> Any:
+    auth = _auth(reference)
+    view = services.get(get_db(), reference, auth=auth, now=now())
+    today = now().astimezone(COPENHAGEN).date()
+    first = _parse_date(request.args.get("from")) or today
+    first = max(first, today)
+    with get_db().transaction() as db_session:
+        slots = search_slots(
+            db_session, view.service, first, first + timedelta(days=MOVE_DAYS), now=now()
+        )
+    slots = [s for s in slots if s.start != view.start]
+    return render_template(
+        "manage/move.html",
+        booking=view,
+        slots=[(iso(s.start), when_da(s.start), when_en(s.start)) for s in slots],
+        current_da=when_da(view.start),
+        next_from=(first + timedelta(days=MOVE_DAYS + 1)).isoformat(),
+    )
+
+
+@blueprint.post("/<reference>/move")
+def move(reference: str) -> Any:
+    auth = _auth(reference)
+    try:
+        start = timestamp(request.form.get("start") or "")
+    except ApiError:
+        flash("Vælg et nyt tidspunkt. / Choose a new time.", "error")
+        return redirect(url_for("manage.move_form", reference=reference)), 303
+    try:
+        services.reschedule(get_db(), reference, start, auth=auth, now=now(), settings=_settings())
+    except NotAllowed:
+        raise
+    except BookingError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("manage.move_form", reference=reference)), 303
+    flash("Mødet er flyttet. / The meeting has been moved.", "success")
+    return redirect(url_for("manage.show", reference=reference)), 303
+
+
+@blueprint.post("/<reference>/sms/stop")
+def stop_sms(reference: str) -> Any:
+    changed = data_rights.withdraw_sms_reminders(
+        get_db(), reference, auth=_auth(reference), now=now()
+    )
+    if changed:
+        flash("Du får ikke flere SMS-påmindelser. / You will get no more SMS reminders.", "success")
+    return redirect(url_for("manage.show", reference=reference)), 303
+
+
+@blueprint.get("/<reference>/export.json")
+def export(reference: str) -> Response:
+    data = data_rights.export(get_db(), reference, auth=_auth(reference), now=now())
+    response = current_app.response_class(
+        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="borgerbooking-{data["reference"]}.json"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.post("/<reference>/erase")
+def erase(reference: str) -> Any:
+    auth = _auth(reference)
+    if request.form.get("confirm") != "yes":
+        flash(
+            "Sæt kryds for at bekræfte sletningen. / Tick the box to confirm the deletion.",
+            "error",
+        )
+        return redirect(url_for("manage.show", reference=reference)), 303
+    data_rights.erase(get_db(), reference, auth=auth, now=now())
+    tokens = dict(session.get(SESSION_KEY, {}))
+    tokens.pop(reference.upper(), None)
+    session[SESSION_KEY] = tokens
+    return render_template("manage/erased.html")
+
+
+def _parse_date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+
+    @app.after_request
+    def _no_store_for_manage(response: Response) -> Response:
+        if request.blueprint == "manage":
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
