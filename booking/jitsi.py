@@ -159,7 +159,7 @@ def mint_token(
     if not settings.token_auth:
         return None
     window = meeting_window(booking, settings)
-    claims = {
+    claims: dict[str, Any] = {
         "iss": settings.app_id,
         "aud": settings.audience or settings.app_id,
         "sub": settings.domain,
@@ -179,4 +179,10 @@ def mint_token(
             },
         },
     }
+    if participant.is_moderator:
+        # With the lobby on for every room (lobby_autostart), the caseworker walks past it
+        # (token_lobby_bypass reads a boolean here) and lets the citizen in. Once `features` is
+        # present Jitsi treats a missing feature as off, so screen sharing is named too;
+        # recording and live streaming stay off.
+        claims["context"]["features"] = {"lobby_bypass": True, "screen-sharing": True}
     return jwt.encode(claims, settings.app_secret, algorithm="HS256", headers={"typ": "JWT"})

@@ -92,6 +92,12 @@ def test_the_caseworker_token_has_every_claim_jitsi_checks() -> None:
         "moderator": "true",
         "affiliation": "owner",
     }
+    assert all(isinstance(value, str) for value in user.values())
+    # Past the lobby (token_lobby_bypass reads context.features); no recording or streaming.
+    assert claims["context"]["features"] == {  # type: ignore[index]
+        "lobby_bypass": True,
+        "screen-sharing": True,
+    }
 
 
 def test_the_citizen_joins_as_a_member_without_moderator_rights() -> None:
@@ -107,6 +113,8 @@ def test_the_citizen_joins_as_a_member_without_moderator_rights() -> None:
     # The citizen's e-mail is not passed to Jitsi (which would use it for an avatar).
     assert user["email"] == ""
     assert all(isinstance(value, str) for value in user.values())
+    # The citizen waits in the lobby until the caseworker lets them in.
+    assert "features" not in decode(token or "")["context"]  # type: ignore[operator]
 
 
 def test_a_citizen_display_name_can_be_chosen_and_a_missing_name_is_never_null() -> None:
