@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -417,3 +418,29 @@ def test_at_most_three_codes_an_hour_go_to_one_booking(db: Database) -> None:
             db, created.reference, codes[0] or "", now=NOW + timedelta(minutes=5)
         )
     services.confirm_lookup(db, created.reference, codes[2], now=NOW + timedelta(minutes=5))
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_exclusion_constraint_catches_a_stale_read(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the re-check ever misses a booking, the database refuses the overlap and the next
+    free caseworker is tried inside a savepoint; with none left the answer is 409."""
+    db = Database(postgres_url)
+    try:
+        first, second = setup_service(db, caseworkers=2)
+        book(db)  # goes to `first`
+        real = services.load_schedules
+
+        def stale(*args: object, **kwargs: object) -> list[object]:
+            return [replace(s, busy=()) for s in real(*args, **kwargs)]  # type: ignore[arg-type]
+
+        monkeypatch.setattr(services, "load_schedules", stale)
+        monkeypatch.setattr(services, "_least_loaded_first", lambda s, c, st, prefer: sorted(c))
+        moved = book(db, name="Bo Hansen")
+        assert booking_row(db, moved.reference).caseworker_id == second
+        with pytest.raises(SlotUnavailable):
+            book(db, name="Carl Madsen")
+        assert count(db, Booking) == 2
+    finally:
+        db.dispose()

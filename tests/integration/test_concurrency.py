@@ -1,0 +1,80 @@
+"""Parallel requests against the app under a real threaded WSGI server, SQLite and PostgreSQL.
+
+Twenty citizens ask for the same slot of a service with one caseworker at the same moment:
+exactly one gets it, the others get 409, and the database holds one booking. Concurrent
+retries with one Idempotency-Key give one booking and the same answer to all.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from werkzeug.serving import make_server
+
+from booking.models import Booking, ConsentRecord, IdempotencyRecord
+from tests.web.api_support import SERVICE_TOKEN, booking_body, count, prepare
+
+PARALLEL = 20
+
+
+@pytest.fixture
+def served(any_app: Flask) -> Iterator[tuple[Flask, str]]:
+    server = make_server("127.0.0.1", 0, any_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield any_app, f"http://127.0.0.1:{server.server_port}/api/v1"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def post_together(url: str, bodies: list[dict[str, Any]], headers: dict[str, str]) -> list[Any]:
+    barrier = threading.Barrier(len(bodies))
+
+    def post(body: dict[str, Any]) -> Any:
+        barrier.wait(timeout=30)
+        return requests.post(f"{url}/bookings", json=body, headers=headers, timeout=60)
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(post, bodies))
+
+
+def test_twenty_parallel_requests_for_one_slot_give_one_booking(
+    served: tuple[Flask, str],
+) -> None:
+    app, url = served
+    prepare(app, caseworkers=1)
+    bodies = [
+        booking_body(citizen={"name": f"Borger {i}", "phone": f"+45203040{i:02d}"})
+        for i in range(PARALLEL)
+    ]
+    responses = post_together(url, bodies, {})
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 409: PARALLEL - 1}
+    assert all(
+        r.json()["error"]["code"] == "slot_unavailable" for r in responses if r.status_code == 409
+    )
+    assert count(app, Booking) == 1
+    assert count(app, ConsentRecord) == 1
+
+
+def test_parallel_retries_with_one_key_give_one_booking_and_one_answer(
+    served: tuple[Flask, str],
+) -> None:
+    app, url = served
+    prepare(app, caseworkers=3)  # room for more than one booking, so only the key can stop them
+    headers = {"Authorization": f"Bearer {SERVICE_TOKEN}", "Idempotency-Key": "conversation-7"}
+    responses = post_together(url, [booking_body() for _ in range(10)], headers)
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json()["reference"] for r in responses}) == 1
+    assert len({r.json()["manage_token"] for r in responses}) == 1
+    assert count(app, Booking) == 1
+    assert count(app, IdempotencyRecord) == 1
