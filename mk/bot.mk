@@ -28,7 +28,7 @@ bot-test-nlu: $(BOT_MODEL)
 
 # Actions against a real booking service; the end-to-end test also starts rasa and actions.
 bot-pytest: $(BOT_MODEL) $(VENV)/.installed
-	$(BOTVENV)/bin/pytest -q tests/bot
+	$(BOTVENV)/bin/pytest -q --confcutdir=tests/bot tests/bot
 
 bot-test: bot-validate bot-test-stories bot-test-nlu bot-pytest
 
