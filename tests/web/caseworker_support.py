@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking import accounts
+from booking import accounts, tokens
 from booking.db import Database
 from booking.demo import seed_demo
 from booking.models import Booking, Caseworker, ConsentRecord, OutboxMessage, Role, Service
@@ -77,7 +77,7 @@ def make_booking(
         service = session.scalar(select(Service).where(Service.code == "jobcenter"))
         assert service is not None
         booking = Booking(
-            reference=secrets.token_hex(4).upper(),
+            reference=tokens.new_reference(),
             service_id=service.id,
             caseworker_id=cw.id,
             start_at=start,

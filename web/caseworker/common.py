@@ -11,6 +11,7 @@ from flask import Blueprint, abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from booking import tokens
 from booking.audit import record_event
 from booking.availability import COPENHAGEN
 from booking.models import Booking, Caseworker, Role
@@ -55,7 +56,10 @@ def own_booking(db: Session, reference: str) -> Booking:
     """
     booking = db.scalar(
         select(Booking)
-        .where(Booking.reference == reference[:16], Booking.caseworker_id == me().caseworker_id)
+        .where(
+            Booking.reference == (tokens.parse_reference(reference) or ""),
+            Booking.caseworker_id == me().caseworker_id,
+        )
         .options(selectinload(Booking.consents), selectinload(Booking.service))
     )
     if booking is None:
