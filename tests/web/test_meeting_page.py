@@ -440,3 +440,106 @@ def test_stopping_with_a_wrong_key_is_404_and_changes_nothing(
     with database.transaction() as session:
         records = session.scalars(select(ConsentRecord)).all()
         assert all(r.withdrawn_at is None for r in records)
+
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+FAKE_EXTERNAL_API = """
+window.JitsiMeetExternalAPI = function (domain, options) {
+  window.__jitsi = { domain: domain, options: JSON.parse(JSON.stringify(
+    Object.assign({}, options, { parentNode: options.parentNode.id }))) };
+  var frame = document.createElement("iframe");
+  frame.src = "https://" + domain + "/" + options.roomName;
+  frame.style.width = "100%";
+  frame.style.height = "100%";
+  options.parentNode.appendChild(frame);
+  this.addListener = function () {};
+};
+"""
+
+
+@pytest.mark.browser
+def test_in_a_phone_browser_the_page_starts_jitsi_with_the_token_and_prejoin_screen(
+    meeting_app: Flask, web: FlaskClient, database: Database
+) -> None:
+    """Chromium, phone-sized, with our pages served by the test client and Jitsi faked."""
+    import os
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import Request, Route, sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (make system-deps)")
+    booking = new_booking(database)
+    path = page_path(meeting_app, booking.reference)
+    elsewhere: list[str] = []
+    script_referers: list[str | None] = []
+    csp_errors: list[str] = []
+
+    def ours(route: Route, request: Request) -> None:
+        url = urlsplit(request.url)
+        response = web.open(url.path, method=request.method, data=request.post_data_buffer)
+        route.fulfill(
+            status=response.status_code, headers=dict(response.headers), body=response.data
+        )
+
+    def jitsi(route: Route, request: Request) -> None:
+        if request.url == f"https://{DOMAIN}/external_api.js":
+            script_referers.append(request.headers.get("referer"))
+            route.fulfill(content_type="text/javascript", body=FAKE_EXTERNAL_API)
+        else:
+            route.fulfill(content_type="text/html", body="<!doctype html><p>jitsi</p>")
+
+    def anything_else(route: Route, request: Request) -> None:
+        elsewhere.append(request.url)
+        route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        try:
+            context = browser.new_context(
+                viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True
+            )
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda m: (
+                    csp_errors.append(m.text) if "Content Security Policy" in m.text else None
+                ),
+            )
+            page.route("**/*", anything_else)
+            page.route(f"https://{DOMAIN}/**", jitsi)
+            page.route("http://booking.test/**", ours)
+            page.goto(f"http://booking.test{path}")
+            page.wait_for_function("window.__jitsi !== undefined", timeout=10_000)
+
+            started = page.evaluate("window.__jitsi")
+            token_left_in_page = page.evaluate(
+                "document.getElementById('jitsi-meeting').hasAttribute('data-jwt')"
+            )
+            scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+            frame_box = page.locator("#jitsi-meeting iframe").bounding_box()
+        finally:
+            browser.close()
+
+    options = started["options"]
+    assert started["domain"] == DOMAIN
+    assert options["roomName"] == booking.room_name
+    assert (
+        jwt.decode(
+            options["jwt"],
+            SECRET,
+            algorithms=["HS256"],
+            audience="borgerbooking",
+            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+        )["room"]
+        == booking.room_name
+    )
+    assert options["userInfo"] == {"displayName": "Anna Jensen"}
+    assert options["lang"] == "da"
+    assert options["configOverwrite"]["prejoinConfig"] == {"enabled": True}
+    assert options["configOverwrite"]["disableDeepLinking"] is True
+    assert token_left_in_page is False
+    assert script_referers == [None]  # the link key in our address is not sent to Jitsi
+    assert elsewhere == [] and csp_errors == []
+    assert scroll_width <= 360  # no sideways scrolling on a phone
+    assert frame_box is not None and frame_box["width"] >= 300 and frame_box["height"] >= 300
