@@ -109,7 +109,7 @@ def booking_requests(
         body: dict[str, object] = {
             "service": service,
             "start": start.isoformat(),
-            "citizen": {"name": f"Bench Borger {i}", "phone": f"+4520{i % 1_000_000:06d}"},
+            "citizen": {"name": f"Bench Borger {i}", "phone": f"+4526{i % 1_000_000:06d}"},
             "language": "da",
             "channel": "web",
             "consents": [{"purpose": "booking", "text_version": consent_version}],

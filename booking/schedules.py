@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from booking.availability import (
     CaseworkerSchedule,
@@ -17,7 +17,15 @@ from booking.availability import (
     local_midnight,
 )
 from booking.errors import NotFound, ValidationFailed
-from booking.models import Absence, Booking, BookingStatus, Caseworker, Service
+from booking.models import (
+    Absence,
+    Booking,
+    BookingStatus,
+    Caseworker,
+    Service,
+    WorkingHours,
+    caseworker_services,
+)
 
 MAX_SEARCH_DAYS = 62
 
@@ -36,29 +44,44 @@ def load_schedules(
     plus the buffer after it, because a slot starting just before the end runs past it.
     `exclude_booking_id` leaves one booking out, so a reschedule does not collide with itself.
     """
-    caseworkers = session.scalars(
-        select(Caseworker)
-        .where(Caseworker.active.is_(True), Caseworker.services.any(Service.id == service.id))
-        .options(selectinload(Caseworker.working_hours))
-        .order_by(Caseworker.id)
-    ).all()
-    if not caseworkers:
+    # Plain column queries, not ORM objects: this runs on every booking, and building ~160
+    # objects per call cost more than the queries themselves.
+    serving = (
+        select(Caseworker.id)
+        .join(caseworker_services, caseworker_services.c.caseworker_id == Caseworker.id)
+        .where(caseworker_services.c.service_id == service.id, Caseworker.active.is_(True))
+    )
+    ids = list(session.scalars(serving.order_by(Caseworker.id)))
+    if not ids:
         return []
-    ids = [c.id for c in caseworkers]
     rules = ServiceRules.from_service(service)
     lo = window.start - rules.buffer
     hi = window.end + rules.duration + rules.buffer
+    serving_ids = serving.scalar_subquery()
+
+    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
+    for cw_id, weekday, opens, closes in session.execute(
+        select(
+            WorkingHours.caseworker_id,
+            WorkingHours.weekday,
+            WorkingHours.start_time,
+            WorkingHours.end_time,
+        )
+        .where(WorkingHours.caseworker_id.in_(serving_ids))
+        .order_by(WorkingHours.caseworker_id, WorkingHours.weekday, WorkingHours.start_time)
+    ):
+        hours[cw_id].append((weekday, opens, closes))
 
     absences: dict[int, list[Interval]] = defaultdict(list)
     for cw_id, start, end in session.execute(
         select(Absence.caseworker_id, Absence.start_at, Absence.end_at).where(
-            Absence.caseworker_id.in_(ids), Absence.start_at < hi, Absence.end_at > lo
+            Absence.caseworker_id.in_(serving_ids), Absence.start_at < hi, Absence.end_at > lo
         )
     ):
         absences[cw_id].append(Interval(start, end))
 
     bookings = select(Booking.caseworker_id, Booking.start_at, Booking.end_at).where(
-        Booking.caseworker_id.in_(ids),
+        Booking.caseworker_id.in_(serving_ids),
         Booking.status == BookingStatus.CONFIRMED.value,
         Booking.start_at < hi,
         Booking.end_at > lo,
@@ -71,12 +94,12 @@ def load_schedules(
 
     return [
         CaseworkerSchedule(
-            caseworker_id=c.id,
-            weekly_hours=tuple((h.weekday, h.start_time, h.end_time) for h in c.working_hours),
-            absences=tuple(sorted(absences[c.id], key=_by_start)),
-            busy=tuple(sorted(busy[c.id], key=_by_start)),
+            caseworker_id=cw_id,
+            weekly_hours=tuple(hours[cw_id]),
+            absences=tuple(sorted(absences[cw_id], key=_by_start)),
+            busy=tuple(sorted(busy[cw_id], key=_by_start)),
         )
-        for c in caseworkers
+        for cw_id in ids
     ]
 
 
