@@ -79,7 +79,8 @@ def events() -> Any:
         ).all()
     feed = [_meeting_event(m) for m in meetings if m.status != BookingStatus.CANCELLED.value]
     feed += [_absence_event(a) for a in absences]
-    feed += _working_hours_events(hours, local_date(start), local_date(end))
+    last_day = local_date(end - timedelta(microseconds=1))  # end is exclusive
+    feed += _working_hours_events(hours, local_date(start), last_day)
     return jsonify(feed)
 
 
