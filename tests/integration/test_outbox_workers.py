@@ -173,3 +173,33 @@ def test_rows_locked_by_a_claim_in_progress_are_skipped_not_waited_for(
     assert sorted(locked) == ids[:3]
     assert sorted(m.id for m in claimed) == ids[3:]
     db.dispose()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_running_worker_cleanly(sqlite_url: str, twilio: FakeTwilio) -> None:
+    db = Database(sqlite_url)
+    queue_sms(db, 1, due_at=datetime.now(UTC) - timedelta(minutes=1))
+    env = worker_env(sqlite_url, twilio) | {"WORKER_IDLE_SECONDS": "30"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "web", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # Wait until the worker has done its first pass (the message reached Twilio).
+        for _ in range(300):
+            if twilio.accepted or worker.poll() is not None:
+                break
+            threading.Event().wait(0.1)
+        assert len(twilio.accepted) == 1
+        worker.send_signal(signal.SIGTERM)
+        _, err = worker.communicate(timeout=20)  # far less than the 30 s idle wait
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0
+    assert "stopped after sending 1 message(s)" in err
+    db.dispose()
