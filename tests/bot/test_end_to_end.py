@@ -1,0 +1,115 @@
+"""End to end: web + action server + Rasa on loopback; a Danish chat books a real meeting.
+
+Slow (Rasa needs ~45 s to load the model): needs models/borgerbooking.tar.gz (make bot-train).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from actions.formatting import parse_iso
+from tests.bot.conftest import ROOT, free_port, wait_for
+
+MODEL = ROOT / "models" / "borgerbooking.tar.gz"
+BOT_BIN = ROOT / ".venv-bot" / "bin"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def assistant(booking_service, tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make bot-train` first")
+    tmp: Path = tmp_path_factory.mktemp("assistant")
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
+           "BOOKING_API_URL": booking_service.base_url, "BOOKING_API_TOKEN": booking_service.token}
+    actions_port, rasa_port = free_port(), free_port()
+    (tmp / "endpoints.yml").write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    (tmp / "credentials.yml").write_text("rest:\n")
+    processes = [
+        subprocess.Popen([str(BOT_BIN / "rasa"), "run", "actions", "-p", str(actions_port)],
+                         cwd=ROOT, env=env, stdout=(tmp / "actions.log").open("w"),
+                         stderr=subprocess.STDOUT),
+        subprocess.Popen([str(BOT_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
+                          "-p", str(rasa_port), "--model", str(MODEL),
+                          "--endpoints", str(tmp / "endpoints.yml"),
+                          "--credentials", str(tmp / "credentials.yml")],
+                         cwd=ROOT, env=env, stdout=(tmp / "rasa.log").open("w"),
+                         stderr=subprocess.STDOUT),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{actions_port}/health", 60, processes[0])
+        wait_for(f"http://127.0.0.1:{rasa_port}/status", 300, processes[1])
+        yield f"http://127.0.0.1:{rasa_port}"
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+
+
+class Chat:
+    def __init__(self, rasa_url: str, sender: str) -> None:
+        self.url, self.sender = rasa_url + "/webhooks/rest/webhook", sender
+
+    def say(self, message: str) -> list[dict]:
+        response = requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def all_text(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def all_buttons(replies: list[dict]) -> list[dict]:
+    return [b for r in replies for b in r.get("buttons", [])]
+
+
+def test_a_danish_chat_books_a_meeting_that_the_api_then_shows(assistant, booking_service):
+    chat = Chat(assistant, "e2e-citizen-1")
+    assert "Hej" in all_text(chat.say("hej"))
+
+    replies = chat.say("jeg vil gerne booke et videomøde")
+    service_buttons = {b["title"]: b["payload"] for b in all_buttons(replies)}
+    assert "Jobcenter" in service_buttons, replies
+
+    replies = chat.say(service_buttons["Jobcenter"])  # the citizen clicks the button
+    times = [b for b in all_buttons(replies) if "meeting_time" in b["payload"]]
+    assert times and " kl. " in times[0]["title"], replies
+    chosen = json.loads(times[0]["payload"][len("/inform"):])["meeting_time"]
+
+    assert "navn" in all_text(chat.say(times[0]["payload"]))
+    assert "mobilnummer" in all_text(chat.say("Anna Jensen"))
+    assert "gyldigt telefonnummer" in all_text(chat.say("1234"))  # unhappy path: asked again
+    assert "e-mail" in all_text(chat.say("20 12 34 56"))
+    consent = all_text(chat.say("spring over"))
+    assert "Mødet optages ikke" in consent  # the active consent text, fetched from the API
+
+    confirmation = all_text(chat.say("ja"))
+    assert "Dit videomøde er booket" in confirmation, confirmation
+    reference = confirmation.split("Reference: ")[1].split()[0]
+
+    token = booking_service.manage_token(reference, "+4520123456")
+    booking = booking_service.get(f"/bookings/{reference}", headers={"X-Manage-Token": token}).json()
+    assert booking["status"] == "confirmed" and booking["service"] == "jobcenter"
+    assert parse_iso(booking["start"]) == parse_iso(chosen)
+
+    # personal data left the conversation once the booking was made
+    tracker = requests.get(f"{assistant}/conversations/e2e-citizen-1/tracker", timeout=10).json()
+    assert tracker["slots"]["citizen_name"] is None and tracker["slots"]["citizen_phone"] is None
+    assert tracker["slots"]["booking_reference"] == reference
+
+
+def test_an_english_chat_is_answered_in_english(assistant):
+    chat = Chat(assistant, "e2e-citizen-2")
+    replies = chat.say("Hello, I would like to book a video meeting")
+    titles = [b["title"] for b in all_buttons(replies)]
+    assert "Health visitor" in titles, replies
