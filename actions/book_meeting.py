@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -18,22 +19,57 @@ from actions.dates import TimePreference, parse_preference
 from actions.formatting import LOCAL, format_when, language_of, parse_iso, service_name
 
 SERVICE_ALIASES = {
-    "jobcenter": "jobcenter", "jobcentret": "jobcenter", "jobcentre": "jobcenter",
-    "jobcentrets": "jobcenter", "sagsbehandler": "jobcenter", "job": "jobcenter",
-    "sundhedspleje": "sundhedspleje", "sundhedsplejerske": "sundhedspleje",
-    "sundhedsplejersken": "sundhedspleje", "health visitor": "sundhedspleje",
-    "fysioterapi": "fysioterapi", "fysioterapeut": "fysioterapi", "genoptræning": "fysioterapi",
-    "genoptraening": "fysioterapi", "physiotherapy": "fysioterapi",
-    "physiotherapist": "fysioterapi", "rehabilitation": "fysioterapi",
+    "jobcenter": "jobcenter",
+    "jobcentret": "jobcenter",
+    "jobcentre": "jobcenter",
+    "jobcentrets": "jobcenter",
+    "sagsbehandler": "jobcenter",
+    "job": "jobcenter",
+    "sundhedspleje": "sundhedspleje",
+    "sundhedsplejerske": "sundhedspleje",
+    "sundhedsplejersken": "sundhedspleje",
+    "health visitor": "sundhedspleje",
+    "fysioterapi": "fysioterapi",
+    "fysioterapeut": "fysioterapi",
+    "genoptræning": "fysioterapi",
+    "genoptraening": "fysioterapi",
+    "physiotherapy": "fysioterapi",
+    "physiotherapist": "fysioterapi",
+    "rehabilitation": "fysioterapi",
 }
-EMAIL_SKIP = {"ingen", "nej", "nej tak", "spring over", "skip", "no", "none", "no thanks", "-",
-              "springover", "spring det over", "har ingen", "ingen e-mail", "ingen email"}
+EMAIL_SKIP = {
+    "ingen",
+    "nej",
+    "nej tak",
+    "spring over",
+    "skip",
+    "no",
+    "none",
+    "no thanks",
+    "-",
+    "springover",
+    "spring det over",
+    "har ingen",
+    "ingen e-mail",
+    "ingen email",
+}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 SKIPPED = "-"  # citizen_email when the citizen chose not to give one
 MAX_BUTTONS = 6
-PERSONAL_SLOTS = ("citizen_name", "citizen_phone", "citizen_email", "consent_given",
-                  "sms_reminders", "consent_version", "idempotency_key", "meeting_time",
-                  "meeting_preference", "service", "requested_slot", "booking_step")
+PERSONAL_SLOTS = (
+    "citizen_name",
+    "citizen_phone",
+    "citizen_email",
+    "consent_given",
+    "sms_reminders",
+    "consent_version",
+    "idempotency_key",
+    "meeting_time",
+    "meeting_preference",
+    "service",
+    "requested_slot",
+    "booking_step",
+)
 
 
 def clear_booking_slots() -> list[EventType]:
@@ -97,7 +133,10 @@ def _minutes_from(slot: Slot, preference: TimePreference) -> float:
 
 def time_buttons(slots: list[Slot], language: str) -> list[dict[str, str]]:
     return [
-        {"title": format_when(s.start, language), "payload": '/inform{"meeting_time":"%s"}' % s.start}
+        {
+            "title": format_when(s.start, language),
+            "payload": "/inform" + json.dumps({"meeting_time": s.start}, separators=(",", ":")),
+        }
         for s in slots
     ]
 
@@ -161,7 +200,11 @@ class ValidateBookingForm(FormValidationAction):
         if _mentions_service(tracker):
             return {"citizen_name": None}
         letters = sum(c.isalpha() for c in name)
-        if not 2 <= len(name) <= 100 or letters < 2 or any(c.isdigit() or c in "@/{}" for c in name):
+        if (
+            not 2 <= len(name) <= 100
+            or letters < 2
+            or any(c.isdigit() or c in "@/{}" for c in name)
+        ):
             dispatcher.utter_message(response="utter_invalid_name")
             return {"citizen_name": None}
         return {"citizen_name": name}
@@ -210,7 +253,12 @@ class ActionAskMeetingTime(Action):
         preference = TimePreference.from_dict(raw) if raw else None
         try:
             offered = offer_times(
-                dispatcher, BookingApi.from_env(), service, language, datetime.now(LOCAL), preference
+                dispatcher,
+                BookingApi.from_env(),
+                service,
+                language,
+                datetime.now(LOCAL),
+                preference,
             )
         except BookingApiError:
             dispatcher.utter_message(response="utter_service_down")
@@ -264,8 +312,12 @@ class ActionSubmitBooking(Action):
             if error.conflict:
                 dispatcher.utter_message(response="utter_slot_taken")
                 # a new attempt: a new key, the same answers, only the time is asked again
-                return [SlotSet("meeting_time", None), SlotSet("idempotency_key", None),
-                        SlotSet("meeting_preference", None), SlotSet("booking_step", "slot_taken")]
+                return [
+                    SlotSet("meeting_time", None),
+                    SlotSet("idempotency_key", None),
+                    SlotSet("meeting_preference", None),
+                    SlotSet("booking_step", "slot_taken"),
+                ]
             if error.unavailable:
                 dispatcher.utter_message(response="utter_service_down")
                 return [SlotSet("idempotency_key", key)]
@@ -320,4 +372,3 @@ class ActionStopBooking(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_booking_stopped")
         return clear_booking_slots()
-

@@ -23,9 +23,20 @@ PART_WORDS = [
     (r"\beftermiddag\w*|\bafternoon\b", "afternoon"),
 ]
 WEEKDAY_WORDS = {
-    "mandag": 0, "tirsdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lørdag": 5,
-    "søndag": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
-    "saturday": 5, "sunday": 6,
+    "mandag": 0,
+    "tirsdag": 1,
+    "onsdag": 2,
+    "torsdag": 3,
+    "fredag": 4,
+    "lørdag": 5,
+    "søndag": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 
 
@@ -73,7 +84,9 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bkl\.?\s*(\d{1,2})\b", r"\1:00", text)
     text = re.sub(r"\b(\d{1,2})\.(\d{2})\b", r"\1:\2", text)
     text = text.replace("i overmorgen", "om 2 dage").replace("overmorgen", "om 2 dage")
-    text = re.sub(r"\b(på|næste|naeste|den|om|i|in|the|on|at|next)\b(?! \d+ dage| morgen)", " ", text)
+    text = re.sub(
+        r"\b(på|næste|naeste|den|om|i|in|the|on|at|next)\b(?! \d+ dage| morgen)", " ", text
+    )
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -124,7 +137,11 @@ def parse_preference(text: str, now: datetime) -> TimePreference | None:
             },
         )
         if parsed is not None and parsed.date() >= today:
-            at = parsed.time() if (parsed.hour, parsed.minute) != (0, 0) and _time_in(lowered) else None
+            at = (
+                parsed.time()
+                if (parsed.hour, parsed.minute) != (0, 0) and _time_in(lowered)
+                else None
+            )
             return TimePreference(parsed.date(), parsed.date(), part, at)
     if part:  # "om eftermiddagen" alone: the next two weeks, that part of the day
         return TimePreference(today, today + timedelta(days=13), part)

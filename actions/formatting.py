@@ -14,15 +14,42 @@ WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
 }
 MONTHS = {
-    "da": ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-           "september", "oktober", "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
+    "da": [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 SERVICE_NAMES = {
     "jobcenter": {"da": "Jobcenter", "en": "the jobcentre"},
     "sundhedspleje": {"da": "sundhedsplejersken", "en": "the health visitor"},
-    "fysioterapi": {"da": "genoptræning med fysioterapeut", "en": "rehabilitation with a physiotherapist"},
+    "fysioterapi": {
+        "da": "genoptræning med fysioterapeut",
+        "en": "rehabilitation with a physiotherapist",
+    },
 }
 STATUS_NAMES = {
     "confirmed": {"da": "bekræftet", "en": "confirmed"},
@@ -42,7 +69,7 @@ def parse_iso(value: str) -> datetime:
 
 
 def format_when(value: str | datetime, language: str = "da") -> str:
-    """"tirsdag 1. december kl. 10.00" / "Tuesday 1 December at 10:00" in Danish local time."""
+    """ "tirsdag 1. december kl. 10.00" / "Tuesday 1 December at 10:00" in Danish local time."""
     moment = parse_iso(value) if isinstance(value, str) else value
     local = moment.astimezone(LOCAL)
     if language == "en":

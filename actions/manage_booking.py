@@ -21,8 +21,15 @@ from actions.formatting import LOCAL, format_when, language_of, parse_iso, servi
 
 REFERENCE = re.compile(r"\b([A-Z0-9]+(?:-[A-Z0-9]+)*)\b")
 CODE = re.compile(r"\b(\d{6})\b")
-MANAGE_SLOTS = ("booking_reference", "lookup_phone", "lookup_code", "manage_token",
-                "manage_action", "manage_step", "requested_slot")
+MANAGE_SLOTS = (
+    "booking_reference",
+    "lookup_phone",
+    "lookup_code",
+    "manage_token",
+    "manage_action",
+    "manage_step",
+    "requested_slot",
+)
 
 
 def clear_manage_slots() -> list[EventType]:

@@ -23,9 +23,14 @@ from bench.stats import Figures, render, summarise
 BOT_BIN = ROOT / ".venv-bot" / "bin"
 MODEL = ROOT / "models" / "borgerbooking.tar.gz"
 PARSE_TEXTS = [
-    "jeg vil gerne booke et møde med jobcentret", "hvornår har I åbent", "aflys mit møde",
-    "kan jeg få en tolk", "I want to book a meeting with the health visitor", "tak for hjælpen",
-    "skal jeg bruge en app til videomødet", "næste uge om eftermiddagen",
+    "jeg vil gerne booke et møde med jobcentret",
+    "hvornår har I åbent",
+    "aflys mit møde",
+    "kan jeg få en tolk",
+    "I want to book a meeting with the health visitor",
+    "tak for hjælpen",
+    "skal jeg bruge en app til videomødet",
+    "næste uge om eftermiddagen",
 ]
 
 
@@ -70,21 +75,24 @@ def measure_turns(rasa: str, repeats: int = 40) -> list[Figures]:
     session = requests.Session()
     parse = [
         _timed(lambda t=t: session.post(f"{rasa}/model/parse", json={"text": t}, timeout=30))
-        for _ in range(repeats // len(PARSE_TEXTS) + 1) for t in PARSE_TEXTS
+        for _ in range(repeats // len(PARSE_TEXTS) + 1)
+        for t in PARSE_TEXTS
     ]
     webhook = f"{rasa}/webhooks/rest/webhook"
 
     def say(sender: str, text: str) -> None:
-        session.post(webhook, json={"sender": sender, "message": text}, timeout=60).raise_for_status()
+        session.post(
+            webhook, json={"sender": sender, "message": text}, timeout=60
+        ).raise_for_status()
 
     faq, booking = [], []
     for _ in range(repeats):
         sender = f"bench-{uuid.uuid4().hex}"
         say(sender, "hej")  # session start (municipality facts) is not part of the turn
-        faq.append(_timed(lambda: say(sender, "hvornår har I åbent")))
+        faq.append(_timed(lambda s=sender: say(s, "hvornår har I åbent")))
         say(sender, "jeg vil gerne booke et møde")
         # the citizen picks a service: actions fetch free slots from the booking API
-        booking.append(_timed(lambda: say(sender, '/inform{"service":"jobcenter"}')))
+        booking.append(_timed(lambda s=sender: say(s, '/inform{"service":"jobcenter"}')))
     return [
         summarise("NLU /model/parse", parse, unit="ms"),
         summarise("chat turn, FAQ (REST)", faq, unit="ms"),
@@ -96,13 +104,31 @@ def measure_training(tmp: Path) -> Figures:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     started = time.perf_counter()
     subprocess.run(
-        [str(BOT_BIN / "rasa"), "train", "--force", "--data", "bot/data", "--domain", "domain.yml",
-         "--config", "config.yml", "--out", str(tmp / "models"), "--fixed-model-name", "bench"],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(BOT_BIN / "rasa"),
+            "train",
+            "--force",
+            "--data",
+            "bot/data",
+            "--domain",
+            "domain.yml",
+            "--config",
+            "config.yml",
+            "--out",
+            str(tmp / "models"),
+            "--fixed-model-name",
+            "bench",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     seconds = time.perf_counter() - started
     return Figures("rasa train --force (wall)", {"time": f"{seconds:.0f} s"}).note(
-        f"{os.cpu_count()} CPU cores, shared")
+        f"{os.cpu_count()} CPU cores, shared"
+    )
 
 
 def run() -> None:
@@ -116,25 +142,53 @@ def run() -> None:
         with AppServer(database_url, workers=2, log_path=tmp / "web.log") as web:
             actions_port, rasa_port = _free_port(), _free_port()
             (tmp / "endpoints.yml").write_text(
-                f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+                f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+            )
             (tmp / "credentials.yml").write_text("rest:\n")
-            env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-                   "BOOKING_API_URL": f"{web.base_url}/api/v1", "BOOKING_API_TOKEN": SERVICE_TOKEN}
+            env = {
+                **os.environ,
+                "RASA_TELEMETRY_ENABLED": "false",
+                "BOOKING_API_URL": f"{web.base_url}/api/v1",
+                "BOOKING_API_TOKEN": SERVICE_TOKEN,
+            }
             log = (tmp / "bot.log").open("w")
             actions = subprocess.Popen(
                 [str(BOT_BIN / "rasa"), "run", "actions", "-p", str(actions_port)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             rasa = subprocess.Popen(
-                [str(BOT_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p",
-                 str(rasa_port), "--model", str(MODEL), "--endpoints", str(tmp / "endpoints.yml"),
-                 "--credentials", str(tmp / "credentials.yml")],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    str(BOT_BIN / "rasa"),
+                    "run",
+                    "--enable-api",
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    str(rasa_port),
+                    "--model",
+                    str(MODEL),
+                    "--endpoints",
+                    str(tmp / "endpoints.yml"),
+                    "--credentials",
+                    str(tmp / "credentials.yml"),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             try:
                 _wait(f"http://127.0.0.1:{actions_port}/health", actions, 60)
                 started = time.perf_counter()
                 _wait(f"http://127.0.0.1:{rasa_port}/status", rasa, 300)
-                rows.append(Figures("rasa run: ready after", {
-                    "time": f"{time.perf_counter() - started:.0f} s"}))
+                rows.append(
+                    Figures(
+                        "rasa run: ready after", {"time": f"{time.perf_counter() - started:.0f} s"}
+                    )
+                )
                 rows.extend(measure_turns(f"http://127.0.0.1:{rasa_port}"))
             finally:
                 for process in (rasa, actions):

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.twilio import TwilioInput
@@ -26,7 +27,9 @@ from twilio.request_validator import RequestValidator
 logger = logging.getLogger(__name__)
 
 
-def is_signed_by_twilio(auth_token: str | None, url: str, params: dict[str, str], signature: str) -> bool:
+def is_signed_by_twilio(
+    auth_token: str | None, url: str, params: dict[str, str], signature: str
+) -> bool:
     """True when `signature` is Twilio's signature of this URL and form body."""
     if not auth_token or not signature:
         return False
@@ -53,9 +56,7 @@ class TwilioVerifiedInput(TwilioInput):
         super().__init__(*args, **kwargs)
         self.webhook_url = webhook_url
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("twilio_verified_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])

@@ -68,9 +68,14 @@ class BookingService:
 
     def manage_token(self, reference: str, phone: str) -> str:
         """The citizen's way in: reference + phone → code by SMS → manage token."""
-        assert self.post("/bookings/lookup", json={"reference": reference, "phone": phone}).status_code == 202
+        assert (
+            self.post("/bookings/lookup", json={"reference": reference, "phone": phone}).status_code
+            == 202
+        )
         code = self.last_code_sent_to(phone)
-        confirmed = self.post("/bookings/lookup/confirm", json={"reference": reference, "code": code})
+        confirmed = self.post(
+            "/bookings/lookup/confirm", json={"reference": reference, "code": code}
+        )
         assert confirmed.status_code == 200, confirmed.text
         return confirmed.json()["manage_token"]
 
@@ -78,7 +83,9 @@ class BookingService:
         """The newest 6-digit code the console SMS backend printed for this number."""
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            lines = [ln for ln in self.log_path.read_text().splitlines() if f"[SMS to {phone}]" in ln]
+            lines = [
+                ln for ln in self.log_path.read_text().splitlines() if f"[SMS to {phone}]" in ln
+            ]
             codes = [m for ln in lines for m in re.findall(r"\b(\d{6})\b", ln)]
             if codes:
                 return codes[-1]
@@ -114,9 +121,18 @@ def booking_service(tmp_path_factory: pytest.TempPathFactory):
     log_path = tmp / "web.log"
     log = log_path.open("w")
     process = subprocess.Popen(
-        [str(WEB_VENV / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "web:create_app()"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(WEB_VENV / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "web:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", 60, process)

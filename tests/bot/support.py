@@ -25,8 +25,12 @@ def make_tracker(
         "intent": {"name": intent, "confidence": 1.0},
         "entities": entities or [],
     }
-    user_event = {"event": "user", "text": text, "parse_data": latest,
-                  "input_channel": input_channel}
+    user_event = {
+        "event": "user",
+        "text": text,
+        "parse_data": latest,
+        "input_channel": input_channel,
+    }
     return Tracker.from_dict(
         {
             "sender_id": "test-citizen",

@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.book_meeting import (
     ActionAskConsentGiven,
@@ -18,7 +19,6 @@ from actions.book_meeting import (
 from actions.booking_api import BookingApi, BookingApiError
 from actions.dates import parse_preference
 from actions.formatting import LOCAL, parse_iso
-from rasa_sdk.executor import CollectingDispatcher
 from tests.bot.support import buttons, make_tracker, responses, run, slot_events
 
 DANISH_TIME = re.compile(
@@ -26,7 +26,10 @@ DANISH_TIME = re.compile(
     r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
     r" kl\. \d{2}\.\d{2}$"
 )
-ENGLISH_TIME = re.compile(r"^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} [A-Z][a-z]+ at \d{2}:\d{2}$")
+ENGLISH_TIME = re.compile(
+    r"^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r" \d{1,2} [A-Z][a-z]+ at \d{2}:\d{2}$"
+)
 
 
 def offered_starts(messages) -> list[str]:
@@ -34,15 +37,19 @@ def offered_starts(messages) -> list[str]:
     for button in buttons(messages):
         payload = button["payload"]
         assert payload.startswith("/inform{")
-        starts.append(json.loads(payload[len("/inform"):])["meeting_time"])
+        starts.append(json.loads(payload[len("/inform") :])["meeting_time"])
     return starts
 
 
 def filled_booking(service: str, start: str, **slots) -> dict:
     values = {
-        "service": service, "meeting_time": start, "citizen_name": "Anna Jensen",
-        "citizen_phone": "+4520123456", "citizen_email": "anna@example.dk",
-        "consent_given": True, "consent_version": {"booking": 1},
+        "service": service,
+        "meeting_time": start,
+        "citizen_name": "Anna Jensen",
+        "citizen_phone": "+4520123456",
+        "citizen_email": "anna@example.dk",
+        "consent_given": True,
+        "consent_version": {"booking": 1},
     }
     values.update(slots)
     return values
@@ -86,7 +93,9 @@ def test_asking_for_a_time_offers_free_slots_as_danish_buttons(api_env):
 
 
 def test_an_english_citizen_gets_english_times(api_env):
-    messages, _ = run(ActionAskMeetingTime(), make_tracker({"service": "sundhedspleje", "language": "en"}))
+    messages, _ = run(
+        ActionAskMeetingTime(), make_tracker({"service": "sundhedspleje", "language": "en"})
+    )
     titles = [b["title"] for b in buttons(messages)]
     assert titles and all(ENGLISH_TIME.match(t) for t in titles), titles
 
@@ -113,21 +122,27 @@ def test_a_free_text_wish_is_kept_and_the_time_asked_again():
 
 def test_a_chosen_slot_button_fills_the_meeting_time():
     start = (datetime.now(LOCAL) + timedelta(days=3)).replace(microsecond=0).isoformat()
-    tracker = make_tracker(text=f'/inform{{"meeting_time":"{start}"}}',
-                           entities=[{"entity": "meeting_time", "value": start}])
+    tracker = make_tracker(
+        text=f'/inform{{"meeting_time":"{start}"}}',
+        entities=[{"entity": "meeting_time", "value": start}],
+    )
     result = ValidateBookingForm().validate_meeting_time(start, CollectingDispatcher(), tracker, {})
     assert parse_iso(result["meeting_time"]) == parse_iso(start)
 
 
 def test_nonsense_instead_of_a_time_is_asked_again():
     dispatcher = CollectingDispatcher()
-    result = ValidateBookingForm().validate_meeting_time("blå kage", dispatcher, make_tracker(text="blå kage"), {})
+    result = ValidateBookingForm().validate_meeting_time(
+        "blå kage", dispatcher, make_tracker(text="blå kage"), {}
+    )
     assert result == {"meeting_time": None}
     assert responses(dispatcher.messages) == ["utter_time_not_understood"]
 
 
 def test_a_danish_phone_number_is_normalised_to_e164():
-    result = ValidateBookingForm().validate_citizen_phone("20 12 34 56", CollectingDispatcher(), make_tracker(), {})
+    result = ValidateBookingForm().validate_citizen_phone(
+        "20 12 34 56", CollectingDispatcher(), make_tracker(), {}
+    )
     assert result == {"citizen_phone": "+4520123456"}
 
 
@@ -141,22 +156,33 @@ def test_an_invalid_phone_number_is_refused_with_an_explanation(text):
 
 @pytest.mark.parametrize("text", ["ingen", "spring over", "Skip", "nej tak"])
 def test_the_email_can_be_skipped(text):
-    result = ValidateBookingForm().validate_citizen_email(text, CollectingDispatcher(), make_tracker(text=text), {})
+    result = ValidateBookingForm().validate_citizen_email(
+        text, CollectingDispatcher(), make_tracker(text=text), {}
+    )
     assert result == {"citizen_email": "-"}
 
 
 def test_a_malformed_email_is_asked_again():
     dispatcher = CollectingDispatcher()
-    result = ValidateBookingForm().validate_citizen_email("anna@", dispatcher, make_tracker(text="anna@"), {})
-    assert result == {"citizen_email": None} and responses(dispatcher.messages) == ["utter_invalid_email"]
+    result = ValidateBookingForm().validate_citizen_email(
+        "anna@", dispatcher, make_tracker(text="anna@"), {}
+    )
+    assert result == {"citizen_email": None} and responses(dispatcher.messages) == [
+        "utter_invalid_email"
+    ]
 
 
 def test_changing_the_service_mid_form_drops_the_chosen_time():
-    earlier = [{"event": "slot", "name": "service", "value": "jobcenter"},
-               {"event": "user", "text": "jobcenter", "parse_data": {}}]
-    tracker = make_tracker({"service": "sundhedspleje", "meeting_time": "2030-01-01T10:00:00+01:00"},
-                           events=earlier)
-    result = ValidateBookingForm().validate_service("sundhedspleje", CollectingDispatcher(), tracker, {})
+    earlier = [
+        {"event": "slot", "name": "service", "value": "jobcenter"},
+        {"event": "user", "text": "jobcenter", "parse_data": {}},
+    ]
+    tracker = make_tracker(
+        {"service": "sundhedspleje", "meeting_time": "2030-01-01T10:00:00+01:00"}, events=earlier
+    )
+    result = ValidateBookingForm().validate_service(
+        "sundhedspleje", CollectingDispatcher(), tracker, {}
+    )
     assert result == {"service": "sundhedspleje", "meeting_time": None, "meeting_preference": None}
 
 
@@ -184,8 +210,10 @@ def test_submitting_books_the_meeting_and_forgets_personal_data(api_env):
     slots = slot_events(events)
     assert slots["booking_reference"] == reference
     assert all(slots[name] is None for name in ("citizen_name", "citizen_phone", "citizen_email"))
-    booking = api_env.get(f"/bookings/{reference}", headers={
-        "X-Manage-Token": api_env.manage_token(reference, "+4520123456")}).json()
+    booking = api_env.get(
+        f"/bookings/{reference}",
+        headers={"X-Manage-Token": api_env.manage_token(reference, "+4520123456")},
+    ).json()
     assert booking["status"] == "confirmed" and parse_iso(booking["start"]) == parse_iso(start)
 
 
@@ -194,27 +222,45 @@ def test_a_retry_with_the_same_idempotency_key_does_not_book_twice(api_env):
     tracker = make_tracker(filled_booking("fysioterapi", start, idempotency_key="retry-key-1"))
     first, _ = run(ActionSubmitBooking(), tracker)
     second, _ = run(ActionSubmitBooking(), tracker)
-    refs = [m["reference"] for m in first + second if m.get("response") == "utter_booking_confirmed"]
+    refs = [
+        m["reference"] for m in first + second if m.get("response") == "utter_booking_confirmed"
+    ]
     assert len(refs) == 2 and refs[0] == refs[1]
 
 
 def test_a_slot_taken_meanwhile_offers_new_times_not_an_error(api_env):
     start = first_free_start(api_env, "sundhedspleje")
-    taken = api_env.post("/bookings", json={
-        "service": "sundhedspleje", "start": start, "language": "da", "channel": "web",
-        "citizen": {"name": "Other Person", "phone": "+4530303030"},
-        "consents": [{"purpose": "booking", "text_version": 1}]})
+    taken = api_env.post(
+        "/bookings",
+        json={
+            "service": "sundhedspleje",
+            "start": start,
+            "language": "da",
+            "channel": "web",
+            "citizen": {"name": "Other Person", "phone": "+4530303030"},
+            "consents": [{"purpose": "booking", "text_version": 1}],
+        },
+    )
     assert taken.status_code == 201, taken.text
     # every caseworker for that time must be busy for a 409: take them all
     while True:
-        again = api_env.post("/bookings", json={
-            "service": "sundhedspleje", "start": start, "language": "da", "channel": "web",
-            "citizen": {"name": "Third Person", "phone": "+4531313131"},
-            "consents": [{"purpose": "booking", "text_version": 1}]})
+        again = api_env.post(
+            "/bookings",
+            json={
+                "service": "sundhedspleje",
+                "start": start,
+                "language": "da",
+                "channel": "web",
+                "citizen": {"name": "Third Person", "phone": "+4531313131"},
+                "consents": [{"purpose": "booking", "text_version": 1}],
+            },
+        )
         if again.status_code == 409:
             break
         assert again.status_code == 201, again.text
-    messages, events = run(ActionSubmitBooking(), make_tracker(filled_booking("sundhedspleje", start)))
+    messages, events = run(
+        ActionSubmitBooking(), make_tracker(filled_booking("sundhedspleje", start))
+    )
     assert responses(messages) == ["utter_slot_taken"]
     slots = slot_events(events)
     assert slots["meeting_time"] is None and slots["booking_step"] == "slot_taken"
@@ -223,12 +269,17 @@ def test_a_slot_taken_meanwhile_offers_new_times_not_an_error(api_env):
 
 def test_refusing_consent_books_nothing_and_forgets_the_answers(api_env):
     start = first_free_start(api_env)
-    messages, events = run(ActionSubmitBooking(),
-                           make_tracker(filled_booking("jobcenter", start, consent_given=False)))
+    messages, events = run(
+        ActionSubmitBooking(), make_tracker(filled_booking("jobcenter", start, consent_given=False))
+    )
     assert responses(messages) == ["utter_consent_refused"]
     assert slot_events(events)["citizen_phone"] is None
-    free = [s.start for s in BookingApi.from_env().slots(
-        "jobcenter", parse_iso(start).date(), parse_iso(start).date())]
+    free = [
+        s.start
+        for s in BookingApi.from_env().slots(
+            "jobcenter", parse_iso(start).date(), parse_iso(start).date()
+        )
+    ]
     assert start in free
 
 
@@ -241,6 +292,9 @@ def test_stopping_the_booking_forgets_the_answers():
 def test_the_service_being_down_gets_a_clear_message(service_down):
     messages, _ = run(ActionAskMeetingTime(), make_tracker({"service": "jobcenter"}))
     assert responses(messages) == ["utter_service_down"]
-    messages, events = run(ActionSubmitBooking(), make_tracker(filled_booking("jobcenter", "2030-01-07T10:00:00+01:00")))
+    messages, events = run(
+        ActionSubmitBooking(),
+        make_tracker(filled_booking("jobcenter", "2030-01-07T10:00:00+01:00")),
+    )
     assert responses(messages) == ["utter_service_down"]
     assert slot_events(events)["idempotency_key"]  # kept, so a retry cannot book twice

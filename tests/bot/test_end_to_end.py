@@ -27,22 +27,46 @@ def assistant(booking_service, tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make bot-train` first")
     tmp: Path = tmp_path_factory.mktemp("assistant")
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-           "BOOKING_API_URL": booking_service.base_url, "BOOKING_API_TOKEN": booking_service.token}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "BOOKING_API_URL": booking_service.base_url,
+        "BOOKING_API_TOKEN": booking_service.token,
+    }
     actions_port, rasa_port = free_port(), free_port()
     (tmp / "endpoints.yml").write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+    )
     (tmp / "credentials.yml").write_text("rest:\n")
     processes = [
-        subprocess.Popen([str(BOT_BIN / "rasa"), "run", "actions", "-p", str(actions_port)],
-                         cwd=ROOT, env=env, stdout=(tmp / "actions.log").open("w"),
-                         stderr=subprocess.STDOUT),
-        subprocess.Popen([str(BOT_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-                          "-p", str(rasa_port), "--model", str(MODEL),
-                          "--endpoints", str(tmp / "endpoints.yml"),
-                          "--credentials", str(tmp / "credentials.yml")],
-                         cwd=ROOT, env=env, stdout=(tmp / "rasa.log").open("w"),
-                         stderr=subprocess.STDOUT),
+        subprocess.Popen(
+            [str(BOT_BIN / "rasa"), "run", "actions", "-p", str(actions_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=(tmp / "actions.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                str(BOT_BIN / "rasa"),
+                "run",
+                "--enable-api",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(tmp / "endpoints.yml"),
+                "--credentials",
+                str(tmp / "credentials.yml"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=(tmp / "rasa.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
     ]
     try:
         wait_for(f"http://127.0.0.1:{actions_port}/health", 60, processes[0])
@@ -60,7 +84,9 @@ class Chat:
         self.url, self.sender = rasa_url + "/webhooks/rest/webhook", sender
 
     def say(self, message: str) -> list[dict]:
-        response = requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=60)
+        response = requests.post(
+            self.url, json={"sender": self.sender, "message": message}, timeout=60
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -84,7 +110,7 @@ def test_a_danish_chat_books_a_meeting_that_the_api_then_shows(assistant, bookin
     replies = chat.say(service_buttons["Jobcenter"])  # the citizen clicks the button
     times = [b for b in all_buttons(replies) if "meeting_time" in b["payload"]]
     assert times and " kl. " in times[0]["title"], replies
-    chosen = json.loads(times[0]["payload"][len("/inform"):])["meeting_time"]
+    chosen = json.loads(times[0]["payload"][len("/inform") :])["meeting_time"]
 
     assert "navn" in all_text(chat.say(times[0]["payload"]))
     assert "mobilnummer" in all_text(chat.say("Anna Jensen"))
@@ -98,7 +124,9 @@ def test_a_danish_chat_books_a_meeting_that_the_api_then_shows(assistant, bookin
     reference = confirmation.split("Reference: ")[1].split()[0]
 
     token = booking_service.manage_token(reference, "+4520123456")
-    booking = booking_service.get(f"/bookings/{reference}", headers={"X-Manage-Token": token}).json()
+    booking = booking_service.get(
+        f"/bookings/{reference}", headers={"X-Manage-Token": token}
+    ).json()
     assert booking["status"] == "confirmed" and booking["service"] == "jobcenter"
     assert parse_iso(booking["start"]) == parse_iso(chosen)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.book_meeting import ActionSubmitBooking
 from actions.booking_api import BookingApi
 from actions.formatting import LOCAL, parse_iso
@@ -15,7 +17,6 @@ from actions.manage_booking import (
     ValidateManageForm,
     find_reference,
 )
-from rasa_sdk.executor import CollectingDispatcher
 from tests.bot.support import buttons, make_tracker, responses, run, slot_events
 
 PHONE = "+4540506070"
@@ -24,9 +25,15 @@ PHONE = "+4540506070"
 def book(api_env, service="jobcenter", skip=0) -> str:
     today = datetime.now(LOCAL).date()
     start = BookingApi.from_env().slots(service, today, today + timedelta(days=14))[skip].start
-    slots = {"service": service, "meeting_time": start, "citizen_name": "Ole Sørensen",
-             "citizen_phone": PHONE, "citizen_email": "-", "consent_given": True,
-             "consent_version": {"booking": 1}}
+    slots = {
+        "service": service,
+        "meeting_time": start,
+        "citizen_name": "Ole Sørensen",
+        "citizen_phone": PHONE,
+        "citizen_email": "-",
+        "consent_given": True,
+        "consent_version": {"booking": 1},
+    }
     messages, _ = run(ActionSubmitBooking(), make_tracker(slots))
     return next(m["reference"] for m in messages if m.get("response") == "utter_booking_confirmed")
 
@@ -36,7 +43,8 @@ def verify(api_env, reference: str) -> str:
     form = ValidateManageForm()
     tracker = make_tracker({"booking_reference": reference})
     assert form.validate_lookup_phone("40 50 60 70", CollectingDispatcher(), tracker, {}) == {
-        "lookup_phone": PHONE}
+        "lookup_phone": PHONE
+    }
     code = api_env.last_code_sent_to(PHONE)
     result = form.validate_lookup_code(code, CollectingDispatcher(), tracker, {})
     assert result["lookup_code"] == "verified"
@@ -80,11 +88,16 @@ def test_a_verified_citizen_can_move_the_meeting_to_an_offered_time(api_env):
     slots = {"booking_reference": reference, "manage_token": token, "manage_action": "reschedule"}
     messages, events = run(ActionManageBooking(), make_tracker(slots))
     assert slot_events(events)["manage_step"] == "choose_new_time"
-    offered = [json.loads(b["payload"][len("/inform"):])["meeting_time"] for b in buttons(messages)]
+    offered = [
+        json.loads(b["payload"][len("/inform") :])["meeting_time"] for b in buttons(messages)
+    ]
     new_start = offered[-1]
     slots["service"] = "fysioterapi"
-    tracker = make_tracker(slots, text=f'/inform{{"meeting_time":"{new_start}"}}',
-                           entities=[{"entity": "meeting_time", "value": new_start}])
+    tracker = make_tracker(
+        slots,
+        text=f'/inform{{"meeting_time":"{new_start}"}}',
+        entities=[{"entity": "meeting_time", "value": new_start}],
+    )
     messages, events = run(ActionRescheduleBooking(), tracker)
     assert responses(messages) == ["utter_booking_moved"], messages
     booking = api_env.get(f"/bookings/{reference}", headers={"X-Manage-Token": token}).json()

@@ -32,8 +32,10 @@ def test_english_text_switches_to_english_and_short_answers_do_not():
 def test_an_explicit_language_choice_wins_and_moves_the_opening_hours():
     tracker = make_tracker(
         {"municipality_opening_hours_by_language": {"da": "man-fre 9-15", "en": "Mon-Fri 9-15"}},
-        text="kan vi skrive på engelsk", intent="choose_language",
-        entities=[{"entity": "language", "value": "en"}])
+        text="kan vi skrive på engelsk",
+        intent="choose_language",
+        entities=[{"entity": "language", "value": "en"}],
+    )
     _, events = run(ActionDetectLanguage(), tracker)
     assert slot_events(events) == {"language": "en", "municipality_opening_hours": "Mon-Fri 9-15"}
 
@@ -56,16 +58,20 @@ def test_one_misunderstanding_asks_to_rephrase():
 
 
 def test_two_misunderstandings_in_a_row_offer_a_person():
-    tracker = make_tracker(text="qwerty", intent="nlu_fallback", events=[fallback_event("xyzzy"),
-                           {"event": "bot", "text": "Undskyld"}])
+    tracker = make_tracker(
+        text="qwerty",
+        intent="nlu_fallback",
+        events=[fallback_event("xyzzy"), {"event": "bot", "text": "Undskyld"}],
+    )
     messages, _ = run(ActionHandleFallback(), tracker)
     assert responses(messages) == ["utter_handoff_after_fallback", "utter_handoff"]
 
 
 def test_a_understood_message_in_between_resets_the_count():
     understood = {"event": "user", "text": "hej", "parse_data": {"intent": {"name": "greet"}}}
-    tracker = make_tracker(text="qwerty", intent="nlu_fallback",
-                           events=[fallback_event("xyzzy"), understood])
+    tracker = make_tracker(
+        text="qwerty", intent="nlu_fallback", events=[fallback_event("xyzzy"), understood]
+    )
     messages, _ = run(ActionHandleFallback(), tracker)
     assert responses(messages) == ["utter_default"]
 

@@ -21,8 +21,9 @@ def channel_app():
     async def on_new_message(message):
         received.append(message)
 
-    channel = TwilioVerifiedInput("AC" + "0" * 32, AUTH_TOKEN, "+4570000000", debug_mode=False,
-                                  webhook_url=PUBLIC_URL)
+    channel = TwilioVerifiedInput(
+        "AC" + "0" * 32, AUTH_TOKEN, "+4570000000", debug_mode=False, webhook_url=PUBLIC_URL
+    )
     app = Sanic(f"twilio_test_{len(Sanic._app_registry)}")
     app.blueprint(channel.blueprint(on_new_message), url_prefix="/webhooks/twilio_verified")
     return app, received
@@ -30,7 +31,9 @@ def channel_app():
 
 def post(app, form, signature: str | None):
     headers = {"X-Twilio-Signature": signature} if signature is not None else {}
-    _, response = app.test_client.post("/webhooks/twilio_verified/webhook", data=form, headers=headers)
+    _, response = app.test_client.post(
+        "/webhooks/twilio_verified/webhook", data=form, headers=headers
+    )
     return response
 
 
@@ -43,7 +46,8 @@ def test_a_message_signed_by_twilio_reaches_the_assistant(channel_app):
     response = post(app, FORM, signature_for(app, FORM))
     assert response.status == 204
     assert [(m.sender_id, m.text, m.input_channel) for m in received] == [
-        ("+4520123456", "Jeg vil booke et møde", "twilio_verified")]
+        ("+4520123456", "Jeg vil booke et møde", "twilio_verified")
+    ]
 
 
 def test_an_unsigned_message_is_refused(channel_app):
