@@ -233,7 +233,9 @@ def test_a_caseworker_session_reaches_only_own_bookings(any_app: Flask) -> None:
     staff["user"] = _User(8, "caseworker", first)
     assert client.get(f"/api/v1/bookings/{ref}").status_code == 200
     staff["user"] = _User(9, "admin", None)
-    response = client.post(f"/api/v1/bookings/{ref}/cancel")
+    # Without JSON a cookie-authenticated change could come from a cross-site form: refused.
+    assert error(client.post(f"/api/v1/bookings/{ref}/cancel"), 403)["code"] == "forbidden"
+    response = client.post(f"/api/v1/bookings/{ref}/cancel", json={})
     assert response.status_code == 200
     with any_app.extensions["database"].transaction() as session:
         assert session.query(Booking).one().cancelled_by == "admin"

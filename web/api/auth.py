@@ -13,6 +13,7 @@ from typing import cast
 from flask import current_app, g, request
 
 from booking.services import Auth, ManageToken, StaffPrincipal
+from web.auth import current_principal as staff_principal
 from web.errors import ApiError
 from web.extensions import limiter
 
@@ -65,16 +66,10 @@ def idempotency_scope() -> str:
 def current_principal() -> StaffPrincipal | None:
     """The logged-in caseworker or admin of this request, or None.
 
-    web/auth.py loads the staff member from the session cookie into `g.user` (checking that
-    the account is active, the password unchanged and the session not idle) before each
-    request; this only translates that into the booking services' principal.
+    web/auth.py loads the staff member from the session cookie before each request (checking
+    that the account is active, the password unchanged and the session not idle).
     """
-    user = g.get("user")
-    if user is None:
-        return None
-    return StaffPrincipal(
-        user_id=int(user.id), caseworker_id=user.caseworker_id, role=str(user.role)
-    )
+    return staff_principal()
 
 
 def booking_auth() -> Auth:
@@ -84,6 +79,15 @@ def booking_auth() -> Auth:
         return ManageToken(token)
     principal = current_principal()
     if principal is not None:
+        # The API is exempt from CSRF tokens; a cross-site page cannot send JSON without a
+        # CORS preflight we never grant, so a cookie-authenticated change must be JSON.
+        if request.method != "GET" and not request.is_json:
+            raise ApiError(
+                403,
+                "forbidden",
+                "Send JSON (Content-Type: application/json). / "
+                "Send JSON (Content-Type: application/json).",
+            )
         return principal
     raise ApiError(
         401,
