@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     now = datetime.now(UTC)
+    load_before = os.getloadavg()[0]  # other work on the machine skews every figure
     rows: list[Figures] = []
     with tempfile.TemporaryDirectory(prefix="bb-bench-") as tmp:
         workdir = Path(tmp)
@@ -49,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     header = (
         f"Borgerbooking benchmark, {now:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, "
         f"{args.clients} clients, gunicorn {args.workers} sync workers, "
-        f"{args.duration:.0f} s per load phase"
+        f"{args.duration:.0f} s per load phase, load average before/after "
+        f"{load_before:.1f}/{os.getloadavg()[0]:.1f}"
     )
     print(header)
     print("-" * len(header))
