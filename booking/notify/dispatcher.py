@@ -27,14 +27,16 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from booking.consent import has_active_consent
 from booking.db import Database
-from booking.models import OutboxMessage
+from booking.models import Booking, BookingStatus, ConsentPurpose, OutboxMessage
 from booking.notify.email import EmailError, EmailSender, OutgoingEmail
+from booking.notify.outbox import REMINDER
 from booking.notify.sms import SmsError, SmsSender
 
 log = logging.getLogger(__name__)
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+PENDING, SENDING, SENT, FAILED, VOIDED = "pending", "sending", "sent", "failed", "voided"
 
 
 @dataclass(frozen=True)
@@ -109,15 +111,35 @@ def claim_due(
         or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
     )
     with db.transaction(immediate=True) as session:
-        rows = _lock(session, due, batch, db)
-        for row in rows:
+        claimed = []
+        for row in _lock(session, due, batch, db):
+            reason = _reminder_void_reason(session, row, now)
+            if reason:
+                row.status, row.body, row.last_error = VOIDED, None, reason
+                continue
             row.status = SENDING
             row.attempts += 1
             row.claimed_by = worker_id
             row.lease_until = now + lease
             first = (row.payload or {}).get("first_claimed_at") or now.isoformat()
             row.payload = {**row.payload, "claimed_at": now.isoformat(), "first_claimed_at": first}
-        return [_snapshot(row, now) for row in rows]
+            claimed.append(_snapshot(row, now))
+        return claimed
+
+
+def _reminder_void_reason(session: Session, row: OutboxMessage, now: datetime) -> str | None:
+    # Checked again at send time, whatever path changed the booking or the consent since the
+    # reminder was written: a reminder needs a confirmed, future meeting and active consent.
+    if row.kind != REMINDER or row.booking_id is None:
+        return None
+    booking = session.get(Booking, row.booking_id)
+    if booking is None or booking.status != BookingStatus.CONFIRMED.value:
+        return "booking no longer confirmed"
+    if booking.start_at <= now:
+        return "meeting already started"
+    if not has_active_consent(booking, ConsentPurpose.SMS_REMINDERS.value):
+        return "sms_reminders consent withdrawn"
+    return None
 
 
 def reconcile_expired(

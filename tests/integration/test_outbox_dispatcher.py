@@ -56,7 +56,9 @@ def queue(db: Database, *specs: dict[str, object]) -> list[int]:
     with db.transaction() as session:
         service = make_service(session)
         caseworker = make_caseworker(session, services=[service])
-        booking = make_booking(session, service=service, caseworker=caseworker)
+        booking = make_booking(
+            session, service=service, caseworker=caseworker, consents=("booking", "sms_reminders")
+        )
         return [make_outbox_message(session, booking=booking, **spec).id for spec in specs]
 
 
@@ -248,3 +250,40 @@ def test_an_email_is_sent_with_a_stable_message_id_and_its_invite(db: Database) 
     assert (email.to, email.ics, email.ics_method) == ("anna@example.dk", ics, "REQUEST")
     done = row(db, message_id)
     assert done.status == "sent" and done.body is None and done.payload == {"reference": "AB12"}
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ("cancelled", "booking no longer confirmed"),
+        ("withdrawn", "sms_reminders consent withdrawn"),
+        ("started", "meeting already started"),
+    ],
+)
+def test_a_reminder_no_longer_wanted_at_send_time_is_voided_not_sent(
+    db: Database, change: str, reason: str
+) -> None:
+    senders = Senders(sms=MemorySmsSender(), email=MemoryEmailSender())
+    with db.transaction() as session:
+        service = make_service(session)
+        caseworker = make_caseworker(session, services=[service])
+        booking = make_booking(
+            session,
+            service=service,
+            caseworker=caseworker,
+            start=NOW + timedelta(hours=1),
+            consents=("booking", "sms_reminders"),
+        )
+        reminder = make_outbox_message(session, booking=booking, due_at=NOW)
+        confirmation = make_outbox_message(session, booking=booking, kind="change", due_at=NOW)
+        if change == "cancelled":
+            booking.status = "cancelled"
+        elif change == "withdrawn":
+            booking.consents[1].withdrawn_at = NOW
+        ids = reminder.id, confirmation.id
+    now = NOW + timedelta(hours=2) if change == "started" else NOW
+    dispatch_once(db, senders, now=now, worker_id="w", settings=SETTINGS)
+    voided = row(db, ids[0])
+    assert (voided.status, voided.last_error, voided.body) == ("voided", reason, None)
+    assert row(db, ids[1]).status == "sent"  # change and cancellation messages always go
+    assert len(senders.sms.sent) == 1  # type: ignore[attr-defined]

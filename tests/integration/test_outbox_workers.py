@@ -37,7 +37,9 @@ def queue_sms(db: Database, count: int, *, due_at: datetime) -> list[int]:
     with db.transaction() as session:
         service = make_service(session)
         caseworker = make_caseworker(session, services=[service])
-        booking = make_booking(session, service=service, caseworker=caseworker)
+        booking = make_booking(
+            session, service=service, caseworker=caseworker, consents=("booking", "sms_reminders")
+        )
         return [
             make_outbox_message(session, booking=booking, body=f"Besked {i}", due_at=due_at).id
             for i in range(count)
