@@ -66,7 +66,7 @@ def save_hours() -> Any:
 @caseworker_required
 def add_absence() -> Any:
     form = {
-        k: request.form.get(k, "")[:200]
+        k: request.form.get(k, "")[:1000]
         for k in ("start_date", "start_time", "end_date", "end_time", "reason")
     }
     try:
