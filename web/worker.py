@@ -1,4 +1,4 @@
-"""`flask --app web worker`: the outbox dispatcher as a long-running process.
+"""`flask --app web worker`: the outbox dispatcher (and hourly retention) as a process.
 
 SIGTERM (honcho, systemd, Kubernetes) and Ctrl-C finish the pass in progress and exit, so no
 claimed message waits for its lease to run out.
@@ -18,6 +18,7 @@ from flask import current_app
 from booking.notify.dispatcher import DispatchSettings, Senders
 from booking.notify.email import email_sender_from_config
 from booking.notify.worker import run_worker
+from booking.retention import apply_retention
 from web.extensions import get_db, get_sms_sender
 
 
@@ -40,13 +41,22 @@ def worker_command(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    db = get_db()
+
+    def retention(now: datetime) -> None:
+        with db.transaction() as session:
+            report = apply_retention(session, now=now)
+        if report.bookings_anonymised:
+            click.echo(f"worker: anonymised {report.bookings_anonymised} booking(s)", err=True)
+
     sent = run_worker(
-        get_db(),
+        db,
         senders,
         DispatchSettings.from_mapping(config),
         clock=_now,
         stop=stop,
         idle_seconds=float(config.get("WORKER_IDLE_SECONDS") or 2),
         until_idle=once,
+        housekeeping=retention,
     )
     click.echo(f"worker: stopped after sending {sent} message(s)", err=True)

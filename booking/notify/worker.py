@@ -8,7 +8,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from booking.db import Database
 from booking.notify.dispatcher import DispatchSettings, Senders, dispatch_once
@@ -31,18 +31,30 @@ def run_worker(
     idle_seconds: float = 2.0,
     until_idle: bool = False,
     worker_id: str | None = None,
+    housekeeping: Callable[[datetime], None] | None = None,
+    housekeeping_every: timedelta = timedelta(hours=1),
 ) -> int:
     """Dispatch until `stop` is set (or, with `until_idle`, until nothing is due); returns sent.
 
+    `housekeeping(now)` (retention) runs at the start and then every `housekeeping_every`.
     A pass that found work is followed at once by the next; an idle pass waits `idle_seconds`
     (or less, when `stop` is set meanwhile, e.g. by SIGTERM). A pass in progress is finished
     before stopping, so no claimed message is left waiting for its lease to run out.
     """
     worker_id = worker_id or new_worker_id()
     sent = 0
+    next_housekeeping: datetime | None = None
     while not stop.is_set():
+        now = clock()
+        if housekeeping and (next_housekeeping is None or now >= next_housekeeping):
+            next_housekeeping = now + housekeeping_every
+            try:
+                housekeeping(now)
+            except Exception:
+                # Retention failing must not stop messages; it is tried again next time.
+                log.exception("worker %s: housekeeping failed", worker_id)
         try:
-            report = dispatch_once(db, senders, now=clock(), worker_id=worker_id, settings=settings)
+            report = dispatch_once(db, senders, now=now, worker_id=worker_id, settings=settings)
         except Exception:
             # The database may be restarting; keep the worker alive and try again shortly.
             log.exception("worker %s: dispatch pass failed", worker_id)
