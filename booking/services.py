@@ -9,6 +9,7 @@ re-check and the exclusion constraint of migration 0002 is the backstop.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -225,10 +226,15 @@ class BookingView:
 # --- Book --------------------------------------------------------------------------------
 
 
+def has_control_characters(text: str, *, allow: str = "") -> bool:
+    """True if `text` holds control characters (NUL would even be refused by PostgreSQL)."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allow for ch in text)
+
+
 def clean_request(request: BookingRequest) -> BookingRequest:
     """Check and normalise the citizen's input; raises `ValidationFailed` naming the field."""
     name = " ".join(request.name.split()) if isinstance(request.name, str) else ""
-    if not 1 <= len(name) <= MAX_NAME_LENGTH:
+    if not 1 <= len(name) <= MAX_NAME_LENGTH or has_control_characters(name):
         raise ValidationFailed(
             "Skriv dit navn (højst 200 tegn). / Enter your name (at most 200 characters).",
             field="citizen.name",
@@ -237,6 +243,8 @@ def clean_request(request: BookingRequest) -> BookingRequest:
     if request.email not in (None, ""):
         try:
             email = check_email(str(request.email))
+            if has_control_characters(email):
+                raise ValidationFailed("Skriv en gyldig e-mailadresse. / Enter a valid e-mail.")
         except ValidationFailed as exc:
             raise ValidationFailed(exc.message, field="citizen.email") from None
     if request.language not in LANGUAGES:
@@ -509,9 +517,12 @@ def cancel(
 ) -> BookingView:
     """Cancel a confirmed future booking. InvalidState if cancelled, finished or started."""
     reason = (reason or "").strip() or None
-    if reason is not None and len(reason) > MAX_REASON_LENGTH:
+    if reason is not None and (
+        len(reason) > MAX_REASON_LENGTH or has_control_characters(reason, allow="\n\r\t")
+    ):
         raise ValidationFailed(
-            "Begrundelsen er for lang (højst 500 tegn). / The reason is too long (max 500).",
+            "Begrundelsen er for lang eller har ugyldige tegn (højst 500 tegn). / "
+            "The reason is too long or has invalid characters (max 500).",
             field="reason",
         )
     with db.transaction(immediate=True) as session:
@@ -645,9 +656,10 @@ def set_note(
     """Replace the caseworker's private note on a booking (never shown to the citizen)."""
     _require_staff(auth)
     note = note.strip()
-    if len(note) > MAX_NOTE_LENGTH:
+    if len(note) > MAX_NOTE_LENGTH or has_control_characters(note, allow="\n\r\t"):
         raise ValidationFailed(
-            "Noten er for lang (højst 5000 tegn). / The note is too long (max 5000).",
+            "Noten er for lang eller har ugyldige tegn (højst 5000 tegn). / "
+            "The note is too long or has invalid characters (max 5000).",
             field="note",
         )
     with db.transaction(immediate=True) as session:

@@ -160,6 +160,7 @@ def test_a_start_without_offset_is_invalid(db: Database) -> None:
         ({"phone": "123"}, ValidationFailed, "citizen.phone"),
         ({"name": "   "}, ValidationFailed, "citizen.name"),
         ({"name": "x" * 201}, ValidationFailed, "citizen.name"),
+        ({"name": "Anna\x00"}, ValidationFailed, "citizen.name"),
         ({"email": "not-an-email"}, ValidationFailed, "citizen.email"),
         ({"language": "de"}, ValidationFailed, "language"),
         ({"channel": "fax"}, ValidationFailed, "channel"),

@@ -70,6 +70,10 @@ def test_the_same_slot_twice_gives_409_with_one_caseworker(any_app: Flask) -> No
         (booking_body(start="2030-01-08T09:00:00"), 422, "start"),  # no offset
         (booking_body(start="tomorrow"), 422, "start"),
         (booking_body(start=1234), 422, "start"),
+        (booking_body(start="9999-12-31T23:59:59-14:00"), 422, "start"),
+        (booking_body(start="0001-01-01T00:00:00+14:00"), 422, "start"),
+        (booking_body(citizen={"name": "A\x00B", "phone": "20304050"}), 422, "citizen.name"),
+        (booking_body(citizen={"name": "A\x07B", "phone": "20304050"}), 422, "citizen.name"),
         (booking_body(citizen={"name": "A", "phone": "123"}), 422, "citizen.phone"),
         (booking_body(citizen={"name": "A", "phone": 20304050}), 422, "citizen.phone"),
         (booking_body(citizen={"phone": "20304050"}), 422, "citizen.name"),

@@ -55,6 +55,8 @@ def test_slots_default_to_the_coming_week_and_honour_the_notice(any_app: Flask) 
         ("/api/v1/services/jobcenter/slots?from=2030-02-30", 422, "from"),
         ("/api/v1/services/jobcenter/slots?from=2030-01-09&to=2030-01-08", 422, "to"),
         ("/api/v1/services/jobcenter/slots?from=2030-01-01&to=2030-12-31", 422, "to"),
+        ("/api/v1/services/jobcenter/slots?from=9999-12-31&to=9999-12-31", 422, "from"),
+        ("/api/v1/services/jobcenter/slots?from=2030-01-01&to=0001-01-01", 422, "to"),
         ("/api/v1/consent-texts?language=de", 422, "language"),
     ],
 )

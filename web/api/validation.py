@@ -12,6 +12,7 @@ from booking.availability import COPENHAGEN
 from web.errors import ApiError
 
 MAX_BODY_BYTES = 64 * 1024
+MIN_YEAR, MAX_YEAR = 2000, 2200
 
 
 def invalid(field: str, message: str) -> ApiError:
@@ -62,6 +63,10 @@ def string(
         return None
     if not isinstance(value, str):
         raise invalid(field, f"Feltet '{field}' skal være tekst. / '{field}' must be a string.")
+    if "\x00" in value:  # never meaningful, and PostgreSQL cannot store it
+        raise invalid(
+            field, f"Feltet '{field}' har ugyldige tegn. / '{field}' has invalid characters."
+        )
     if len(value) > max_length:
         raise invalid(field, f"Feltet '{field}' er for langt. / '{field}' is too long.")
     return value
@@ -90,6 +95,8 @@ def timestamp(value: str, *, field: str = "start") -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         moment = None
+    if moment is not None and not MIN_YEAR <= moment.year <= MAX_YEAR:
+        moment = None  # far outside any booking horizon, and near datetime's limits
     if moment is None or moment.tzinfo is None or moment.utcoffset() is None:
         raise invalid(
             field,
@@ -104,9 +111,10 @@ def query_date(name: str, default: date) -> date:
     if raw is None or raw == "":
         return default
     try:
-        return date.fromisoformat(raw) if len(raw) == 10 else _bad_date(name)
+        value = date.fromisoformat(raw) if len(raw) == 10 else _bad_date(name)
     except ValueError:
         return _bad_date(name)
+    return value if MIN_YEAR <= value.year <= MAX_YEAR else _bad_date(name)
 
 
 def _bad_date(name: str) -> date:
