@@ -338,6 +338,8 @@ def _record_failure(
     settings: DispatchSettings,
 ) -> str:
     give_up = not retryable or message.attempts >= settings.max_attempts
+    if message.recipient:  # provider errors quote the number; the caseworker view needs no copy
+        error = error.replace(message.recipient, "<recipient>")
     values: dict[str, Any] = {"last_error": error[:1000], "lease_until": None}
     if give_up:
         values.update(status=FAILED, body=None, payload=_scrubbed(message))

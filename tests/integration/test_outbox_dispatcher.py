@@ -169,11 +169,16 @@ def test_after_the_last_attempt_the_message_is_failed_with_the_error(
 
 def test_a_rejected_number_fails_at_once_without_retrying(db: Database, twilio: FakeTwilio) -> None:
     senders = twilio_senders(twilio)
-    twilio.faults.append(Fault(status=400))
+    twilio.faults.append(
+        Fault(status=400, message="The 'To' number +4512345678 is not a valid phone number.")
+    )
     [message_id] = queue(db, {"due_at": NOW})
     report = dispatch_once(db, senders, now=NOW, worker_id="w", settings=SETTINGS)
     assert report.failed == 1
-    assert (row(db, message_id).status, row(db, message_id).attempts) == ("failed", 1)
+    failed = row(db, message_id)
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    assert failed.last_error is not None and "not a valid phone number" in failed.last_error
+    assert "+4512345678" not in failed.last_error
 
 
 def test_backoff_doubles_and_is_capped() -> None:

@@ -33,6 +33,7 @@ class Fault:
     status: int = 500
     delay: float = 0.0  # seconds to wait before answering (longer than the client timeout)
     accept: bool = False  # keep the message although the answer is an error or too late
+    message: str = "Internal Server Error"
 
 
 @dataclass
@@ -131,7 +132,7 @@ class FakeTwilio:
             message = self._accept(form)
         if fault is not None:
             time.sleep(fault.delay)
-            body = {"code": 20500, "message": "Internal Server Error", "status": fault.status}
+            body = {"code": 20500, "message": fault.message, "status": fault.status}
             self._reply(handler, fault.status, body)
             return
         self._maybe_kill()
