@@ -8,7 +8,6 @@ re-check and the exclusion constraint of migration 0002 is the backstop.
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,6 @@ from booking.availability import (
 from booking.consent import ConsentGiven, record_consents
 from booking.db import Database
 from booking.errors import (
-    CodeRejected,
     InvalidStart,
     InvalidState,
     NotAllowed,
@@ -41,13 +39,12 @@ from booking.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
-from booking.models import Booking, BookingStatus, Channel, OneTimeCode, Role, Service
+from booking.lookup import confirm_lookup, start_lookup  # re-exported: a use case too
+from booking.models import Booking, BookingStatus, Channel, Role, Service
 from booking.notify import outbox
-from booking.notify.sms import SmsError, SmsSender
 from booking.phone import normalise_phone
 from booking.schedules import load_schedules
 
-log = logging.getLogger(__name__)
 
 LANGUAGES = ("da", "en")
 CHANNELS = tuple(c.value for c in Channel)
@@ -676,134 +673,21 @@ def _require_staff(auth: Auth) -> None:
         raise NotAllowed("Kun medarbejdere kan dette. / Only staff can do this.")
 
 
-# --- Lookup by reference + phone, with a one-time code by SMS ----------------------------
-
-CODE_LIFETIME = timedelta(minutes=10)
-MAX_CODE_ATTEMPTS = 5
-MAX_CODES_PER_HOUR = 3
-CODE_REJECTED = (
-    "Koden er forkert eller udløbet. Bed om en ny kode. / "
-    "The code is wrong or has expired. Ask for a new code."
-)
-
-
-def start_lookup(
-    db: Database, reference: str, phone: str, *, now: datetime, sms_sender: SmsSender
-) -> None:
-    """Send a one-time code to the booking's phone when reference and phone match.
-
-    Always returns the same way, so the caller learns nothing about which bookings exist.
-    At most three codes an hour go to one booking; a new code replaces the previous one.
-    The SMS is sent after the commit, so a code that is not stored is never sent.
-    """
-    canonical = tokens.parse_reference(reference)
-    if canonical is None:
-        raise ValidationFailed(
-            "Bookingnummeret har formen ABCD-2345. / The booking reference looks like ABCD-2345.",
-            field="reference",
-        )
-    number = normalise_phone(phone, field="phone")
-    with db.transaction(immediate=True) as session:
-        booking = session.scalar(
-            select(Booking).where(
-                Booking.reference == canonical,
-                Booking.citizen_phone == number,
-                Booking.status == BookingStatus.CONFIRMED.value,
-                Booking.end_at > now,
-            )
-        )
-        if booking is None:
-            return
-        recent = session.scalar(
-            select(func.count())
-            .select_from(OneTimeCode)
-            .where(
-                OneTimeCode.booking_id == booking.id,
-                OneTimeCode.created_at > now - timedelta(hours=1),
-            )
-        )
-        if (recent or 0) >= MAX_CODES_PER_HOUR:
-            log.info("lookup code limit reached for booking %s", booking.id)
-            return
-        for old in _open_codes(session, booking.id, now):
-            old.consumed_at = now
-        code = tokens.new_one_time_code()
-        session.add(
-            OneTimeCode(
-                booking_id=booking.id,
-                code_hash=tokens.hash_one_time_code(canonical, code),
-                created_at=now,
-                expires_at=now + CODE_LIFETIME,
-                failed_attempts=0,
-            )
-        )
-        language = booking.language
-    try:
-        sms_sender.send(number, _code_message(code, language), reference=canonical)
-    except SmsError:
-        log.warning("one-time code SMS for %s could not be sent", canonical, exc_info=True)
-
-
-def _code_message(code: str, language: str) -> str:
-    if language == "en":
-        return f"Your code for your booking is {code}. It is valid for 10 minutes."
-    return f"Din kode til din booking er {code}. Den gælder i 10 minutter."
-
-
-def _open_codes(session: Session, booking_id: int, now: datetime) -> list[OneTimeCode]:
-    return list(
-        session.scalars(
-            select(OneTimeCode)
-            .where(
-                OneTimeCode.booking_id == booking_id,
-                OneTimeCode.consumed_at.is_(None),
-                OneTimeCode.expires_at > now,
-            )
-            .order_by(OneTimeCode.id.desc())
-            .with_for_update()
-        )
-    )
-
-
-def confirm_lookup(db: Database, reference: str, code: str, *, now: datetime) -> str:
-    """Exchange a correct one-time code for a new manage token (the old one stops working).
-
-    A wrong code counts against the code even though the request fails; after five wrong
-    tries, or ten minutes, the code is dead. Every failure is the same `CodeRejected`.
-    """
-    canonical = tokens.parse_reference(reference)
-    digits = tokens.normalise_code(code)
-    if canonical is None or digits is None:
-        raise CodeRejected(CODE_REJECTED, field="code")
-    with db.transaction(immediate=True) as session:
-        booking = session.scalar(
-            select(Booking)
-            .where(Booking.reference == canonical, Booking.status == BookingStatus.CONFIRMED.value)
-            .with_for_update()
-        )
-        open_codes = _open_codes(session, booking.id, now) if booking is not None else []
-        current = open_codes[0] if open_codes else None
-        if booking is None or current is None or current.failed_attempts >= MAX_CODE_ATTEMPTS:
-            raise CodeRejected(CODE_REJECTED, field="code")
-        if not tokens.secret_matches_hash(
-            tokens.hash_one_time_code(canonical, digits), current.code_hash
-        ):
-            current.failed_attempts += 1
-            rejected = True
-        else:
-            current.consumed_at = now
-            token, booking.manage_token_hash = tokens.new_manage_token()
-            booking.updated_at = now
-            record_event(
-                session,
-                actor_type="citizen",
-                actor_id=None,
-                action="booking.manage_token_rotated",
-                booking_id=booking.id,
-                now=now,
-            )
-            rejected = False
-    # The failed attempt is committed above, before the error is raised.
-    if rejected:
-        raise CodeRejected(CODE_REJECTED, field="code")
-    return token
+__all__ = [
+    "Auth",
+    "BookingCreated",
+    "BookingRequest",
+    "BookingSettings",
+    "BookingView",
+    "ManageToken",
+    "StaffPrincipal",
+    "book",
+    "cancel",
+    "confirm_lookup",
+    "get",
+    "mark_completed",
+    "mark_no_show",
+    "reschedule",
+    "set_note",
+    "start_lookup",
+]
