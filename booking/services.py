@@ -45,7 +45,6 @@ from booking.notify import outbox
 from booking.phone import normalise_phone
 from booking.schedules import load_schedules
 
-
 LANGUAGES = ("da", "en")
 CHANNELS = tuple(c.value for c in Channel)
 MAX_NAME_LENGTH = 200
