@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -18,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench import dataset, load, slots
+from bench.pgwait import LockWaitSampler
 from bench.server import AppServer
 from bench.stats import Figures, render
 from booking.db import Database
@@ -115,10 +117,20 @@ def _load_backend(
                 ).note(body.replace("\n", " "))
             )
             return rows
-        created = load.run(
-            server.base_url, requests, success=201, clients=args.clients, duration=args.duration
-        )
+        with contextlib.ExitStack() as stack:
+            sampler = (
+                stack.enter_context(LockWaitSampler(url)) if url.startswith("postgresql") else None
+            )
+            created = load.run(
+                server.base_url,
+                requests,
+                success=201,
+                clients=args.clients,
+                duration=args.duration,
+            )
     row = created.figures(f"POST /api/v1/bookings, {label}", success=201)
+    if sampler is not None:
+        row.note(sampler.summary())
     if ceiling.throughput:
         row.values["vs ceiling"] = f"{created.throughput / ceiling.throughput:.0%}"
     row.note(_integrity(url, expected=created.statuses.get(201, 0) + 1))
