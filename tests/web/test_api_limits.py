@@ -70,6 +70,10 @@ def test_a_wrong_service_token_is_a_401_not_a_public_call(any_app: Flask) -> Non
     )
     assert error(response, 401)["code"] == "unauthorized"
     assert count(any_app, Booking) == 0
+    client = any_app.test_client()
+    assert error(client.get("/api/v1/services", headers={"Authorization": "Basic x"}), 401)
+    trusted = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+    assert client.get("/api/v1/services", headers=trusted).status_code == 200
 
 
 def test_the_service_token_is_its_own_idempotency_scope(any_app: Flask) -> None:
