@@ -8,7 +8,9 @@ header, which is left as it is.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import secrets
+
+from flask import Flask, Response, g, request
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
@@ -21,7 +23,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
-        "font-src 'self'",
+        "font-src 'self' data:",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
@@ -36,7 +38,28 @@ PERMISSIONS_POLICY = (
 )
 
 
+def csp_nonce() -> str:
+    """A per-response nonce that lets a page's script-created <style> element through the CSP.
+
+    FullCalendar builds its styles in a `<style>` element it creates; it reads the nonce from
+    `<meta name="csp-nonce">`. Styles still cannot come from inline markup an attacker injects.
+    """
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return str(g.csp_nonce)
+
+
+def _policy() -> str:
+    nonce = g.get("csp_nonce")
+    if not nonce:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'", 1
+    )
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(csp_nonce)
     # CSRFProtect's own hook would need the exempt blueprints before they are registered;
     # this app's hook decides by the top-level blueprint's name at request time instead.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
@@ -55,7 +78,7 @@ def init_app(app: Flask) -> None:
     def _security_headers(response: Response) -> Response:
         headers = response.headers
         if "Content-Security-Policy" not in headers:
-            headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+            headers["Content-Security-Policy"] = _policy()
             # A page with its own CSP (the meeting page) needs camera and microphone for the
             # embedded Jitsi frame, so the restrictive default applies only to the others.
             headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

@@ -24,14 +24,15 @@
     allDaySlot: false,
     height: "auto",
     events: { url: element.dataset.eventsUrl },
-    eventDidMount: function (info) {
-      // Meetings are links (url set by the server); give them an accessible name with the time.
-      var link = info.el.tagName === "A" ? info.el : null;
-      if (link && info.event.start) {
-        var time = info.event.start.toISOString().substring(11, 16);
-        link.setAttribute("aria-label", "Møde / Meeting " + time + " " + info.event.title);
-      }
-    }
+    datesSet: hideDecorativeIcons
   });
   calendar.render();
+  hideDecorativeIcons();
+
+  // The toolbar's arrow icons are decoration: their buttons are named by their title.
+  function hideDecorativeIcons() {
+    Array.prototype.forEach.call(element.querySelectorAll(".fc-icon"), function (icon) {
+      icon.setAttribute("aria-hidden", "true");
+    });
+  }
 })();
