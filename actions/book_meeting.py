@@ -320,7 +320,7 @@ class ActionSubmitBooking(Action):
                 ]
             if error.unavailable:
                 dispatcher.utter_message(response="utter_service_down")
-                return [SlotSet("idempotency_key", key)]
+                return [SlotSet("idempotency_key", key), SlotSet("booking_step", None)]
             dispatcher.utter_message(response="utter_booking_failed", reason=error.message)
             return clear_booking_slots()
         dispatcher.utter_message(
