@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking import tokens
 from booking.accounts import create_user, find_user_by_email
-from booking.consent import publish_text
-from booking.models import Caseworker, ConsentText, Role, Service, WorkingHours, utcnow
+from booking.consent import ConsentGiven, active_texts, publish_text, record_consents
+from booking.models import (
+    Booking,
+    BookingStatus,
+    Caseworker,
+    Channel,
+    ConsentText,
+    Role,
+    Service,
+    WorkingHours,
+    utcnow,
+)
 
 SERVICES = [
     {
@@ -173,3 +184,62 @@ def seed_demo_users(session: Session, now: datetime | None = None) -> list[tuple
         )
     logins.append((DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD))
     return logins
+
+
+# Made-up citizens for the demo caseworker's day (never real people).
+DEMO_CITIZENS = [
+    ("Karen Demo", "+4520000001", "karen.demo@example.dk", "da", ["booking", "sms_reminders"]),
+    ("Ahmad Demo", "+4520000002", None, "da", ["booking"]),
+    ("Emma Demo", "+4520000003", "emma.demo@example.dk", "en", ["booking", "sms_reminders"]),
+    ("Jens Demo", "+4520000004", None, "da", ["booking"]),
+]
+# Offsets from the current half hour, in minutes: one meeting earlier today, one soon (its
+# meeting room is already open), two later, and one tomorrow.
+DEMO_MEETING_OFFSETS = [-120, 10, 150, 240, 24 * 60 + 30]
+
+
+def seed_demo_meetings(session: Session, now: datetime) -> int:
+    """Give the first demo caseworker a day of jobcentre meetings around `now` (development).
+
+    Written directly (the booking rules would refuse times this close to now); consents are
+    recorded against the active texts. Does nothing once the caseworker has any meeting.
+    Returns how many meetings were created.
+    """
+    caseworker = session.scalar(select(Caseworker).where(Caseworker.email == CASEWORKERS[0][1]))
+    service = session.scalar(select(Service).where(Service.code == "jobcenter"))
+    if caseworker is None or service is None:
+        return 0
+    if session.scalar(select(Booking.id).where(Booking.caseworker_id == caseworker.id)):
+        return 0
+    base = now.replace(minute=0 if now.minute < 30 else 30, second=0, microsecond=0)
+    for i, offset in enumerate(DEMO_MEETING_OFFSETS):
+        name, phone, email, language, purposes = DEMO_CITIZENS[i % len(DEMO_CITIZENS)]
+        start = base + timedelta(minutes=offset)
+        booking = Booking(
+            reference=tokens.new_reference(),
+            service=service,
+            caseworker=caseworker,
+            start_at=start,
+            end_at=start + timedelta(minutes=service.duration_minutes),
+            status=BookingStatus.COMPLETED.value if offset < 0 else BookingStatus.CONFIRMED.value,
+            citizen_name=name,
+            citizen_phone=phone,
+            citizen_email=email,
+            language=language,
+            channel=Channel.WEB.value,
+            room_name=tokens.new_room_name(),
+            manage_token_hash=tokens.new_manage_token()[1],
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(booking)
+        versions = {t.purpose: t.version for t in active_texts(session, language)}
+        record_consents(
+            session,
+            booking,
+            [ConsentGiven(p, versions[p]) for p in purposes],
+            channel=Channel.WEB.value,
+            now=now - timedelta(days=3),
+        )
+    session.flush()
+    return len(DEMO_MEETING_OFFSETS)

@@ -10,7 +10,8 @@ from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from booking.demo import seed_demo, seed_demo_users
+from booking.demo import seed_demo, seed_demo_meetings, seed_demo_users
+from booking.models import utcnow
 from web.extensions import get_db
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -66,6 +67,9 @@ def seed_demo_command() -> None:
     if current_app.config.get("ENV_NAME") == "development":
         with get_db().transaction() as session:
             logins = seed_demo_users(session)
+            meetings = seed_demo_meetings(session, utcnow())
+        if meetings:
+            click.echo(f"{meetings} demo meetings for {logins[0][0]} around now.")
         click.echo("Demo logins (development only) / Demo-logins: e-mail  password")
         for email, password in logins:
             click.echo(f"  {email}  {password}")
