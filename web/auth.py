@@ -112,7 +112,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
 def _load_user() -> None:
     g.user = None
     user_id = session.get("uid")
-    if user_id is None:
+    if user_id is None or request.endpoint == "static":
         return
     moment = now()
     idle = timedelta(minutes=current_app.config.get("SESSION_IDLE_MINUTES", 30))
