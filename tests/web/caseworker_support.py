@@ -7,6 +7,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -149,3 +151,14 @@ def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None, **k
     """POST a form with a valid CSRF token from a page the user can see."""
     token = csrf_token(client, kw.pop("token_from", "/account/password"))
     return client.post(path, data={**(data or {}), "csrf_token": token}, **kw)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2id with small cost parameters, so the many logins in these tests stay fast.
+
+    Modules that import this fixture use it automatically; production keeps the defaults.
+    """
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    )

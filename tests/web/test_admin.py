@@ -8,7 +8,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from booking.models import AuditEvent, Caseworker, Service, User
-from tests.web.caseworker_support import PASSWORD, Clock, login, make_user, post, seed
+from tests.web.caseworker_support import (
+    PASSWORD,
+    Clock,
+    cheap_password_hashing,  # noqa: F401
+    login,
+    make_user,
+    post,
+    seed,
+)
 
 NEW_PASSWORD = "et helt nyt kodeord"
 

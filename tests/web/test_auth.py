@@ -18,6 +18,7 @@ from tests.web.caseworker_support import (
     NOW,
     PASSWORD,
     Clock,
+    cheap_password_hashing,  # noqa: F401 - autouse fixture
     csrf_token,
     login,
     make_user,

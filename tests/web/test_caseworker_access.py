@@ -10,6 +10,7 @@ from sqlalchemy import select
 from booking.models import AuditEvent, Booking, User
 from tests.web.caseworker_support import (
     Clock,
+    cheap_password_hashing,  # noqa: F401 - autouse fixture
     login,
     make_booking,
     make_user,

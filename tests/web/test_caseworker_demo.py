@@ -13,7 +13,13 @@ from booking.demo import (
     seed_demo_users,
 )
 from booking.models import Booking, ConsentRecord, User
-from tests.web.caseworker_support import NOW, Clock, login, seed
+from tests.web.caseworker_support import (
+    NOW,
+    Clock,
+    cheap_password_hashing,  # noqa: F401
+    login,
+    seed,
+)
 
 
 def test_the_demo_caseworker_logs_in_and_can_start_the_next_meeting(

@@ -15,6 +15,7 @@ from tests.web.caseworker_support import (
     Clock,
     add_outbox,
     caseworker,
+    cheap_password_hashing,  # noqa: F401 - autouse fixture
     login,
     make_booking,
     make_user,
