@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking import tokens
+from booking import jitsi, tokens
 from booking.accounts import create_user, find_user_by_email
 from booking.consent import ConsentGiven, active_texts, publish_text, record_consents
 from booking.models import (
@@ -227,7 +227,7 @@ def seed_demo_meetings(session: Session, now: datetime) -> int:
             citizen_email=email,
             language=language,
             channel=Channel.WEB.value,
-            room_name=tokens.new_room_name(),
+            room_name=jitsi.new_room_name(),
             manage_token_hash=tokens.new_manage_token()[1],
             created_at=now,
             updated_at=now,

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking import idempotency, tokens
+from booking import idempotency, jitsi, tokens
 from booking.accounts import check_email
 from booking.audit import record_event
 from booking.availability import (
@@ -297,7 +297,7 @@ def book(
         start = request.start.astimezone(COPENHAGEN)
         check_start(rules, start, now=now)
         token, token_hash = tokens.new_manage_token()
-        reference, room_name = tokens.new_reference(), tokens.new_room_name()
+        reference, room_name = tokens.new_reference(), jitsi.new_room_name()
 
         def write(caseworker_id: int) -> Booking:
             booking = Booking(

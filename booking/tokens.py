@@ -1,4 +1,4 @@
-"""Secrets handed to citizens: booking references, manage tokens, one-time codes, room names.
+"""Secrets handed to citizens: booking references, manage tokens and one-time codes.
 
 Only hashes of manage tokens and one-time codes are stored. References are not secret: they
 are short and readable so they can be read aloud on the phone, and are always paired with a
@@ -39,11 +39,6 @@ def parse_reference(text: object) -> str | None:
 def _with_dash(raw: str) -> str:
     half = REFERENCE_LENGTH // 2
     return f"{raw[:half]}-{raw[half:]}"
-
-
-def new_room_name() -> str:
-    """A Jitsi room name: 128 random bits, lower-case hex, no personal data."""
-    return secrets.token_hex(16)
 
 
 def new_manage_token() -> tuple[str, str]:

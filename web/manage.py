@@ -28,13 +28,14 @@ from flask import (
 from booking import data_rights, services
 from booking.availability import COPENHAGEN
 from booking.errors import BookingError, NotAllowed
+from booking.formatting import when_da, when_en
 from booking.links import LinkSettings, ics_url, meeting_url
 from booking.schedules import search_slots
 from booking.services import BookingSettings, ManageToken
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db
-from web.meeting import now, when_da, when_en
+from web.meeting import now
 
 blueprint = Blueprint("manage", __name__, url_prefix="/booking")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -36,6 +35,7 @@ from booking.calendar import (
     citizen_invite,
     feed_bookings,
 )
+from booking.formatting import when_da, when_en
 from booking.jitsi import (
     JitsiSettings,
     MeetingState,
@@ -54,17 +54,6 @@ from web.extensions import get_db, limiter
 
 blueprint = Blueprint("meeting", __name__)
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-MONTHS_DA = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)  # fmt: skip
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 SMS = ConsentPurpose.SMS_REMINDERS.value
 
 
@@ -72,24 +61,6 @@ def now() -> datetime:
     """The current time; tests put a fake clock in `app.extensions["clock"]`."""
     clock = current_app.extensions.get("clock")
     return cast(datetime, clock()) if clock else datetime.now(UTC)
-
-
-def when_da(moment: datetime) -> str:
-    """'tirsdag 1. december kl. 9.45' in Copenhagen time."""
-    local = moment.astimezone(COPENHAGEN)
-    return (
-        f"{WEEKDAYS_DA[local.weekday()]} {local.day}. {MONTHS_DA[local.month - 1]}"
-        f" kl. {local.hour}.{local.minute:02d}"
-    )
-
-
-def when_en(moment: datetime) -> str:
-    """'Tuesday 1 December at 9:45' in Copenhagen time."""
-    local = moment.astimezone(COPENHAGEN)
-    return (
-        f"{WEEKDAYS_EN[local.weekday()]} {local.day} {MONTHS_EN[local.month - 1]}"
-        f" at {local.hour}:{local.minute:02d}"
-    )
 
 
 def _limit() -> str:

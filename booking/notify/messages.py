@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+from booking.formatting import when
 
 # GSM 03.38 basic character set; each counts as one septet.
 GSM7_BASIC = frozenset(
@@ -22,13 +21,6 @@ GSM7_BASIC = frozenset(
 GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
 SINGLE_SEGMENT_GSM7 = 160
 MULTI_SEGMENT_GSM7 = 153
-
-WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-MONTHS_DA = (
-    "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
-)  # fmt: skip
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def is_gsm7(text: str) -> bool:
@@ -56,12 +48,7 @@ def sms_segments(text: str) -> int:
 
 def format_when(at: datetime, language: str) -> str:
     """'tirsdag 1. dec. kl. 10.00' / 'Tuesday 1 Dec at 10:00', in Copenhagen time."""
-    local = at.astimezone(COPENHAGEN)
-    if language == "en":
-        month = MONTHS_EN[local.month - 1]
-        return f"{WEEKDAYS_EN[local.weekday()]} {local.day} {month} at {local:%H:%M}"
-    month = MONTHS_DA[local.month - 1]
-    return f"{WEEKDAYS_DA[local.weekday()]} {local.day}. {month} kl. {local:%H.%M}"
+    return when(at, language, short=True)
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,6 @@ def test_manage_tokens_are_long_random_and_stored_only_as_a_hash() -> None:
     assert tokens.new_manage_token()[0] != token
 
 
-def test_room_names_carry_128_random_bits_in_lower_case_hex() -> None:
-    names = {tokens.new_room_name() for _ in range(100)}
-    assert len(names) == 100 and all(re.fullmatch(r"[0-9a-f]{32}", n) for n in names)
-
-
 def test_one_time_codes_are_six_digits_and_their_hash_is_bound_to_the_booking() -> None:
     codes = [tokens.new_one_time_code() for _ in range(300)]
     assert all(re.fullmatch(r"\d{6}", c) for c in codes)
