@@ -127,6 +127,8 @@ def test_a_caseworker_works_through_the_day(browser: Browser, site: Site) -> Non
     _login(page, site)
     expect(page.get_by_role("heading", name="I dag / Today")).to_be_visible()
     expect(page.locator(".meeting-item--next")).to_contain_text("Karen Borger")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "caseworker-today.png"), full_page=True)
 
     # The week view shows the seeded meeting, under the strict CSP (no inline scripts).
     page.get_by_role("link", name="Kalender / Calendar").click()
@@ -136,7 +138,6 @@ def test_a_caseworker_works_through_the_day(browser: Browser, site: Site) -> Non
     expect(page.locator(".fc-toolbar-title")).to_contain_text("2026")
     expect(page.locator(".fc-col-header-cell").first).to_contain_text("man")  # Monday first
     expect(page.locator(".fc-bg-event.working-hours").first).to_be_attached()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "caseworker-calendar-week.png"), full_page=True)
     page.get_by_role("button", name="Måned").click()
     expect(page.locator(".fc-dayGridMonth-view")).to_be_visible()
@@ -148,6 +149,7 @@ def test_a_caseworker_works_through_the_day(browser: Browser, site: Site) -> Non
     expect(page.get_by_role("heading", name=f"Møde / Meeting {site.meeting}")).to_be_visible()
     expect(page.locator(".details")).to_contain_text("Karen Borger")
     expect(page.locator(".details")).to_contain_text("+4512345678")
+    page.screenshot(path=str(SCREENSHOTS / "caseworker-meeting.png"), full_page=True)
 
     # Start the meeting: the meeting page, as moderator, inside the meeting window.
     page.get_by_role("link", name="Start møde / Start meeting").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.caseworker import actions, availability, meetings, schedule, subscription
-from web.caseworker.common import blueprint, localtime
+from web.caseworker.common import blueprint, localday, localtime
 
 __all__ = [
     "actions",
@@ -20,4 +20,5 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(localtime, "localtime")
+    app.add_template_filter(localday, "localday")
     app.register_blueprint(blueprint, url_prefix="/caseworker")

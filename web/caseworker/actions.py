@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -40,7 +40,7 @@ def _done(reference: str, message: str) -> Any:
 
 def _refused(reference: str, exc: BookingError, field: str) -> Any:
     if isinstance(exc, NotFound | NotAllowed):
-        return "Ikke fundet. / Not found.", 404
+        abort(404)
     status = 422 if exc.code in ("validation_failed", "invalid_start") else 409
     return meeting_page(reference, errors={field: exc.message}, status=status)
 

@@ -85,3 +85,20 @@ def localtime(moment: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
     if moment is None:
         return ""
     return moment.astimezone(COPENHAGEN).strftime(fmt)
+
+
+WEEKDAYS = (
+    "mandag / Monday",
+    "tirsdag / Tuesday",
+    "onsdag / Wednesday",
+    "torsdag / Thursday",
+    "fredag / Friday",
+    "lørdag / Saturday",
+    "søndag / Sunday",
+)
+
+
+def localday(moment: datetime) -> str:
+    """Jinja filter: "onsdag / Wednesday 25-11-2026" in Copenhagen time (no locale needed)."""
+    local = moment.astimezone(COPENHAGEN)
+    return f"{WEEKDAYS[local.weekday()]} {local:%d-%m-%Y}"
