@@ -164,6 +164,16 @@ def test_a_bad_absence_is_refused_and_nothing_is_written(
     assert _absences(db) == []
 
 
+def test_an_absence_given_by_dates_alone_covers_whole_days(logged_in: FlaskClient, db) -> None:
+    form = {"start_date": THURSDAY, "end_date": "2026-11-27"}
+    assert post(logged_in, "/caseworker/availability/absences", form).status_code == 302
+    [absence] = _absences(db)
+    # Thursday 00:00 to Saturday 00:00 in Copenhagen (UTC+1 in November).
+    assert absence.start_at.isoformat() == "2026-11-25T23:00:00+00:00"
+    assert absence.end_at.isoformat() == "2026-11-27T23:00:00+00:00"
+    assert _slots(logged_in, "2026-11-27") == []
+
+
 def test_an_absence_can_be_removed_but_not_someone_elses(
     app: Flask, logged_in: FlaskClient, db
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -72,6 +73,8 @@ def add_absence() -> Any:
     try:
         start = avail.local_moment(form["start_date"], form["start_time"] or "00:00", "start_date")
         end = avail.local_moment(form["end_date"], form["end_time"] or "00:00", "end_date")
+        if not form["end_time"]:
+            end += timedelta(days=1)  # a date without a time: to the end of that day
         with get_db().transaction() as db:
             absence = avail.add_absence(
                 db, my_caseworker(db), start=start, end=end, reason=form["reason"], now=now()
