@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -37,7 +37,7 @@ from booking.audit import record_event
 from booking.errors import ValidationFailed
 from booking.models import Role, User
 from booking.services import StaffPrincipal
-from web.extensions import get_db, limiter
+from web.extensions import get_db, limiter, now
 
 blueprint = Blueprint("auth", __name__)
 
@@ -61,12 +61,6 @@ class CurrentUser:
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN.value
-
-
-def now() -> datetime:
-    """The current time; tests put a fake clock in `app.extensions["clock"]`."""
-    clock = current_app.extensions.get("clock")
-    return cast(datetime, clock()) if clock else datetime.now(UTC)
 
 
 def current_user() -> CurrentUser | None:

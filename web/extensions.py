@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import cast
+
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,3 +29,9 @@ def get_db() -> Database:
 def get_sms_sender() -> SmsSender:
     sender: SmsSender = current_app.extensions["sms_sender"]
     return sender
+
+
+def now() -> datetime:
+    """The current time; tests put a fake clock in `app.extensions["clock"]`."""
+    clock = current_app.extensions.get("clock")
+    return cast(datetime, clock()) if clock else datetime.now(UTC)

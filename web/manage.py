@@ -34,8 +34,7 @@ from booking.schedules import search_slots
 from booking.services import BookingSettings, ManageToken
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
-from web.extensions import get_db
-from web.meeting import now
+from web.extensions import get_db, now
 
 blueprint = Blueprint("manage", __name__, url_prefix="/booking")
 

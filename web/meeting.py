@@ -10,8 +10,7 @@ The caseworker's start route (web/caseworker) calls `render_meeting(booking, "ca
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -50,17 +49,11 @@ from booking.jitsi import (
 from booking.links import MEETING, verify_link_key
 from booking.models import Booking, Caseworker, ConsentPurpose, User
 from booking.notify.outbox import void_reminders
-from web.extensions import get_db, limiter
+from web.extensions import get_db, limiter, now
 
 blueprint = Blueprint("meeting", __name__)
 
 SMS = ConsentPurpose.SMS_REMINDERS.value
-
-
-def now() -> datetime:
-    """The current time; tests put a fake clock in `app.extensions["clock"]`."""
-    clock = current_app.extensions.get("clock")
-    return cast(datetime, clock()) if clock else datetime.now(UTC)
 
 
 def _limit() -> str:

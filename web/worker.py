@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from types import FrameType
 
 import click
@@ -19,11 +19,7 @@ from booking.notify.dispatcher import DispatchSettings, Senders
 from booking.notify.email import email_sender_from_config
 from booking.notify.worker import run_worker
 from booking.retention import apply_retention
-from web.extensions import get_db, get_sms_sender
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from web.extensions import get_db, get_sms_sender, now
 
 
 @click.command("worker")
@@ -53,7 +49,7 @@ def worker_command(once: bool) -> None:
         db,
         senders,
         DispatchSettings.from_mapping(config),
-        clock=_now,
+        clock=now,
         stop=stop,
         idle_seconds=float(config.get("WORKER_IDLE_SECONDS") or 2),
         until_idle=once,

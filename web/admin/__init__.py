@@ -13,8 +13,8 @@ from booking import accounts
 from booking.audit import record_event
 from booking.errors import NotFound, ValidationFailed
 from booking.models import Caseworker, Role, Service, User
-from web.auth import current_user, now, role_required
-from web.extensions import get_db
+from web.auth import current_user, role_required
+from web.extensions import get_db, now
 
 blueprint = Blueprint("admin", __name__)
 admin_only = role_required(Role.ADMIN.value)

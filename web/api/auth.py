@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime
 from typing import cast
 
 from flask import current_app, g, request
@@ -19,12 +18,6 @@ from web.errors import ApiError
 from web.extensions import limiter
 
 MANAGE_TOKEN_HEADER = "X-Manage-Token"  # noqa: S105 - a header name
-
-
-def now() -> datetime:
-    """The current time; tests may put a fake clock in `app.extensions["clock"]`."""
-    clock = current_app.extensions.get("clock")
-    return cast(datetime, clock()) if clock else datetime.now(UTC)
 
 
 def service_token_id() -> str | None:

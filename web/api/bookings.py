@@ -11,7 +11,7 @@ from booking.consent import ConsentGiven
 from booking.links import LinkSettings, ics_url, meeting_url
 from booking.services import BookingView
 from web.api import blueprint
-from web.api.auth import booking_auth, create_limit, idempotency_scope, now, public_limit
+from web.api.auth import booking_auth, create_limit, idempotency_scope, public_limit
 from web.api.validation import (
     invalid,
     iso,
@@ -21,7 +21,7 @@ from web.api.validation import (
     string,
     timestamp,
 )
-from web.extensions import get_db
+from web.extensions import get_db, now
 
 
 def _settings() -> services.BookingSettings:

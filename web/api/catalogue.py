@@ -13,9 +13,9 @@ from booking.consent import active_texts
 from booking.models import Service
 from booking.schedules import search_slots
 from web.api import blueprint
-from web.api.auth import now, public_limit
+from web.api.auth import public_limit
 from web.api.validation import invalid, iso, query_date
-from web.extensions import get_db
+from web.extensions import get_db, now
 
 DEFAULT_SEARCH_DAYS = 7
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from booking import services
 from web.api import blueprint
-from web.api.auth import lookup_limit, now
+from web.api.auth import lookup_limit
 from web.api.validation import json_body, required_string
-from web.extensions import get_db, get_sms_sender
+from web.extensions import get_db, get_sms_sender, now
 
 
 @blueprint.post("/bookings/lookup")

@@ -16,10 +16,10 @@ from booking import services
 from booking.availability_admin import local_moment
 from booking.errors import BookingError, NotAllowed, NotFound
 from booking.models import Booking
-from web.auth import current_principal, now
+from web.auth import current_principal
 from web.caseworker.common import audit, blueprint, caseworker_required, me, own_booking
 from web.caseworker.meetings import meeting_page
-from web.extensions import get_db
+from web.extensions import get_db, now
 from web.meeting import render_meeting
 
 

@@ -10,9 +10,8 @@ from werkzeug.wrappers import Response
 
 from booking import availability_admin as avail
 from booking.errors import NotFound, ValidationFailed
-from web.auth import now
 from web.caseworker.common import blueprint, caseworker_required, my_caseworker
-from web.extensions import get_db
+from web.extensions import get_db, now
 
 
 def _page(

@@ -15,7 +15,8 @@ from booking import tokens
 from booking.audit import record_event
 from booking.availability import COPENHAGEN
 from booking.models import Booking, Caseworker, Role
-from web.auth import CurrentUser, current_user, now, role_required
+from web.auth import CurrentUser, current_user, role_required
+from web.extensions import now
 
 blueprint = Blueprint("caseworker", __name__)
 

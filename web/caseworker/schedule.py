@@ -11,11 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from booking.availability import COPENHAGEN, local_date, local_midnight
 from booking.models import Absence, Booking, BookingStatus, OutboxMessage, WorkingHours
-from web.auth import now
 from web.caseworker.common import audit, blueprint, caseworker_required, me
 from web.caseworker.meetings import STATUSES
 from web.errors import ApiError
-from web.extensions import get_db
+from web.extensions import get_db, now
 
 MAX_CALENDAR_DAYS = 62
 FAILED_DELIVERY = ("failed", "undelivered")

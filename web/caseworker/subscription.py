@@ -9,9 +9,8 @@ from werkzeug.wrappers import Response
 
 from booking.audit import record_event
 from booking.calendar import revoke_feed_token, rotate_feed_token
-from web.auth import now
 from web.caseworker.common import blueprint, caseworker_required, me, my_caseworker
-from web.extensions import get_db
+from web.extensions import get_db, now
 
 
 def _feed_url(token: str) -> str:
