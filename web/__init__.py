@@ -25,28 +25,34 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
 
     app.extensions["database"] = Database(app.config["DATABASE_URL"])
 
-    from web import api, cli, errors, extensions
+    # Imported here, not at the top: the submodules import `web.extensions`, and building the
+    # app is the only moment they are needed.
+    from web import (
+        admin,
+        api,
+        auth,
+        caseworker,
+        citizen,
+        cli,
+        errors,
+        extensions,
+        manage,
+        meeting,
+        security,
+        webhooks,
+        worker,
+    )
 
     extensions.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(api.blueprint, url_prefix="/api/v1")
-    from web import citizen
-
-    citizen.init_app(app)
-    from web import meeting
-
-    app.register_blueprint(meeting.blueprint)
-    from web import manage
-
-    manage.init_app(app)
-    from web import admin, auth, caseworker, security
-
     security.init_app(app)
     auth.init_app(app)
+    app.register_blueprint(api.blueprint, url_prefix="/api/v1")
+    citizen.init_app(app)
+    app.register_blueprint(meeting.blueprint)
+    manage.init_app(app)
     caseworker.init_app(app)
     admin.init_app(app)
-    from web import webhooks, worker
-
     app.register_blueprint(webhooks.blueprint)
     app.cli.add_command(worker.worker_command)
     cli.init_app(app)
