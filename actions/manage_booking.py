@@ -186,7 +186,7 @@ class ActionRescheduleBooking(Action):
             if error.conflict:
                 dispatcher.utter_message(response="utter_slot_taken")
                 offer_times(dispatcher, api, service, language, datetime.now(LOCAL))
-                return []
+                return [SlotSet("manage_step", "choose_new_time")]
             _utter_error(dispatcher, error)
             return [*clear_manage_slots(), SlotSet("service", None)]
         dispatcher.utter_message(
@@ -203,7 +203,7 @@ class ActionRescheduleBooking(Action):
         if preference is None:
             dispatcher.utter_message(response="utter_time_not_understood")
         offer_times(dispatcher, api, service, language, now, preference)
-        return []
+        return [SlotSet("manage_step", "choose_new_time")]
 
 
 class ActionStopManage(Action):
