@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, render_template
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, current_app, make_response, render_template
+
+from web.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 
 blueprint = Blueprint("citizen", __name__)
 
 
+def chat_policy(rasa_url: str) -> str:
+    """The app's CSP, with the assistant's origin added to connect-src (the widget's fetch)."""
+    parts = urlsplit(rasa_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", f"connect-src 'self' {origin}", 1)
+
+
 @blueprint.get("/")
-def index() -> str:
-    return render_template("citizen/index.html", rasa_url=current_app.config["RASA_URL"])
+def index() -> Response:
+    rasa_url = current_app.config["RASA_URL"]
+    response = make_response(render_template("citizen/index.html", rasa_url=rasa_url))
+    response.headers["Content-Security-Policy"] = chat_policy(rasa_url)
+    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    return response
 
 
 def init_app(app: Flask) -> None:
