@@ -6,8 +6,9 @@ NLU_MIN_F1 ?= 0.90
 
 .PHONY: bot-train bot-validate bot-test-stories bot-test-nlu bot-pytest bot-test
 
-# Retrained only when config, domain or training data are newer than the model.
-$(BOT_MODEL): $(BOT_FILES) $(BOTVENV)/.installed
+# Retrained only when config, domain or training data are newer than the model (the venv is
+# order-only: reinstalling packages does not retrain).
+$(BOT_MODEL): $(BOT_FILES) | $(BOTVENV)/.installed
 	$(RASA) train --data bot/data --domain domain.yml --config config.yml \
 	  --fixed-model-name borgerbooking --out models
 	touch $@
