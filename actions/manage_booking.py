@@ -19,7 +19,11 @@ from actions.booking_api import Booking, BookingApi, BookingApiError
 from actions.dates import parse_preference
 from actions.formatting import LOCAL, format_when, language_of, parse_iso, service_name, status_name
 
-REFERENCE = re.compile(r"\b([A-Z0-9]+(?:-[A-Z0-9]+)*)\b")
+# The booking service's references: 8 characters without look-alikes (no 0/O, 1/I/L, U),
+# shown as "K7M2-9QXD"; citizens type them with or without the dash, in any case.
+REFERENCE = re.compile(
+    r"(?<![0-9A-Z])([2-9A-HJKMNP-TV-Z]{4})[\s-]?([2-9A-HJKMNP-TV-Z]{4})(?![0-9A-Z])"
+)
 CODE = re.compile(r"\b(\d{6})\b")
 MANAGE_SLOTS = (
     "booking_reference",
@@ -37,10 +41,10 @@ def clear_manage_slots() -> list[EventType]:
 
 
 def find_reference(text: str) -> str | None:
-    """The booking reference in a message ("min reference er bb-7k3m9q" → "BB-7K3M9Q")."""
-    candidates = [m for m in REFERENCE.findall(text.upper()) if any(c.isdigit() for c in m)]
-    candidates = [c for c in candidates if 4 <= len(c) <= 32]
-    return max(candidates, key=len) if candidates else None
+    """The booking reference in a message ("min reference er k7m2 9qxd" → "K7M2-9QXD")."""
+    found = [f"{a}-{b}" for a, b in REFERENCE.findall(text.upper())]
+    with_digits = [r for r in found if any(c.isdigit() for c in r)]
+    return (with_digits or found or [None])[-1]
 
 
 class ValidateManageForm(FormValidationAction):

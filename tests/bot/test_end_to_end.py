@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,53 @@ def test_an_english_chat_is_answered_in_english(assistant):
     replies = chat.say("Hello, I would like to book a video meeting")
     titles = [b["title"] for b in all_buttons(replies)]
     assert "Health visitor" in titles, replies
+
+
+def test_naming_another_service_mid_form_switches_service_and_nej_stops(assistant):
+    chat = Chat(assistant, "e2e-citizen-3")
+    chat.say("jeg vil gerne booke et møde")
+    first = chat.say('/inform{"service":"jobcenter"}')
+    assert any("meeting_time" in b["payload"] for b in all_buttons(first))
+
+    replies = chat.say("jeg vil hellere tale med sundhedsplejersken")
+    assert any("meeting_time" in b["payload"] for b in all_buttons(replies)), replies
+    tracker = requests.get(f"{assistant}/conversations/e2e-citizen-3/tracker", timeout=10).json()
+    assert tracker["slots"]["service"] == "sundhedspleje"
+
+    assert "stoppet bookingen" in all_text(chat.say("nej"))
+    tracker = requests.get(f"{assistant}/conversations/e2e-citizen-3/tracker", timeout=10).json()
+    assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
+    assert tracker["slots"]["service"] is None
+
+
+def test_a_citizen_cancels_in_the_chat_with_the_code_sent_by_sms(assistant, booking_service):
+    today = date.today()
+    slots = booking_service.get(
+        "/services/fysioterapi/slots",
+        params={"from": today.isoformat(), "to": (today + timedelta(days=14)).isoformat()},
+    ).json()
+    created = booking_service.post(
+        "/bookings",
+        json={
+            "service": "fysioterapi",
+            "start": slots[-1]["start"],
+            "language": "da",
+            "channel": "web",
+            "citizen": {"name": "Bo Berg", "phone": "+4542424242"},
+            "consents": [{"purpose": "booking", "text_version": 1}],
+        },
+    )
+    assert created.status_code == 201, created.text
+    reference = created.json()["reference"]
+
+    chat = Chat(assistant, "e2e-citizen-4")
+    assert "reference" in all_text(chat.say("jeg vil gerne aflyse mit møde")).lower()
+    assert "telefonnummer" in all_text(chat.say(f"den er {reference}"))
+    assert "kode" in all_text(chat.say("42 42 42 42"))
+    replies = chat.say(booking_service.last_code_sent_to("+4542424242"))
+    assert reference in all_text(replies) and "aflyse" in all_text(replies), replies
+    assert "er aflyst" in all_text(chat.say("ja"))
+
+    token = booking_service.manage_token(reference, "+4542424242")
+    booking = booking_service.get(f"/bookings/{reference}", headers={"X-Manage-Token": token})
+    assert booking.json()["status"] == "cancelled"

@@ -52,7 +52,9 @@ def verify(api_env, reference: str) -> str:
 
 
 def test_a_reference_is_found_in_a_sentence():
-    assert find_reference("min reference er bb-7k3m9q tak") == "BB-7K3M9Q"
+    assert find_reference("min reference er k7m2 9qxd tak") == "K7M2-9QXD"
+    assert find_reference("K7M29QXD") == "K7M2-9QXD"
+    assert find_reference("den er HJKM-NPQR") == "HJKM-NPQR"  # letters only is possible too
     assert find_reference("det ved jeg ikke") is None
 
 
