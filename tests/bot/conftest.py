@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -53,6 +54,7 @@ class BookingService:
     base_url: str  # …/api/v1
     token: str
     log_path: Path
+    database: Path
     process: subprocess.Popen = field(repr=False)
 
     def headers(self) -> dict[str, str]:
@@ -78,6 +80,15 @@ class BookingService:
         )
         assert confirmed.status_code == 200, confirmed.text
         return confirmed.json()["manage_token"]
+
+    def stored_status(self, reference: str) -> str:
+        """The booking's status as stored (the API rotates manage tokens on each lookup)."""
+        with sqlite3.connect(self.database) as connection:
+            row = connection.execute(
+                "SELECT status FROM bookings WHERE reference = ?", (reference,)
+            ).fetchone()
+        assert row is not None, f"no booking {reference}"
+        return str(row[0])
 
     def last_code_sent_to(self, phone: str) -> str:
         """The newest 6-digit code the console SMS backend printed for this number."""
@@ -136,7 +147,9 @@ def booking_service(tmp_path_factory: pytest.TempPathFactory):
     )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", 60, process)
-        yield BookingService(f"http://127.0.0.1:{port}/api/v1", SERVICE_TOKEN, log_path, process)
+        yield BookingService(
+            f"http://127.0.0.1:{port}/api/v1", SERVICE_TOKEN, log_path, tmp / "booking.db", process
+        )
     finally:
         process.terminate()
         process.wait(timeout=10)
