@@ -4,6 +4,8 @@
    caseworkers, 2,000 existing bookings.
 2. Booking-create throughput and p50/p95 latency with 16 concurrent clients against the app under
    gunicorn, on SQLite and on PostgreSQL, next to the same load on `/healthz` (the ceiling).
+3. The assistant (bench/bot.py): NLU parse latency, chat-turn latency for a FAQ turn and a
+   booking turn through the REST channel, and `rasa train` wall time.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bench import dataset, load, slots
+from bench import bot, dataset, load, slots
 from bench.pgwait import LockWaitSampler
 from bench.server import AppServer
 from bench.stats import Figures, render
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=40, help="slot searches to time")
     parser.add_argument("--skip-load", action="store_true", help="only the slot search")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-bot", action="store_true", help="no assistant figures")
     args = parser.parse_args(argv)
 
     now = datetime.now(UTC)
@@ -58,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     print(render(rows))
+    if not args.skip_bot:
+        print("assistant …", file=sys.stderr)
+        bot.run()
     return 0
 
 
