@@ -61,7 +61,7 @@ def erase(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> 
     """Cancel the meeting if it is still ahead, then delete the citizen's personal data.
 
     No message is sent afterwards: the phone number and e-mail are gone. The manage token is
-    replaced by an unknown one, so the link stops working.
+    replaced by an unknown one and the lookup token dropped, so no link works any more.
     """
     with db.transaction(immediate=True) as session:
         booking = authorised_booking(session, reference, auth, lock=True)
@@ -76,3 +76,4 @@ def erase(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> 
             booking.sequence += 1
         anonymise_booking(session, booking, now=now, reason="citizen_request")
         booking.manage_token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+        booking.lookup_token_hash = None

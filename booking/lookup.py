@@ -136,13 +136,13 @@ def confirm_lookup(db: Database, reference: str, code: str, *, now: datetime) ->
             rejected = True
         else:
             current.consumed_at = now
-            token, booking.manage_token_hash = tokens.new_manage_token()
+            token, booking.lookup_token_hash = tokens.new_manage_token()
             booking.updated_at = now
             record_event(
                 session,
                 actor_type="citizen",
                 actor_id=None,
-                action="booking.manage_token_rotated",
+                action="booking.lookup_token_issued",
                 booking_id=booking.id,
                 now=now,
             )

@@ -246,6 +246,10 @@ class Booking(Base):
     channel: Mapped[str] = mapped_column(String(10), default=Channel.WEB.value)
     room_name: Mapped[str] = mapped_column(String(64), unique=True)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token handed out by the reference + phone + SMS-code lookup (the assistant's way in).
+    # It lives beside the confirmation link's token, so managing the booking in the chat does
+    # not break the link in the citizen's SMS or e-mail; a new lookup replaces only this one.
+    lookup_token_hash: Mapped[str | None] = mapped_column(String(64))
     # iCalendar SEQUENCE: bumped on every change the citizen's calendar must follow.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     caseworker_note: Mapped[str | None] = mapped_column(Text)

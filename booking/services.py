@@ -462,7 +462,10 @@ def authorised_booking(
     booking = session.scalar(query) if canonical else None
     if isinstance(auth, ManageToken):
         # An unknown reference and a wrong token look the same, so neither can be probed.
-        if booking is None or not tokens.secret_matches(auth.token, booking.manage_token_hash):
+        if booking is None or not (
+            tokens.secret_matches(auth.token, booking.manage_token_hash)
+            or tokens.secret_matches(auth.token, booking.lookup_token_hash)
+        ):
             raise NotAllowed(BAD_LINK, field="X-Manage-Token")
         return booking
     if booking is None:

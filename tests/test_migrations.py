@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
 from booking.db import Database
 from booking.demo import seed_demo
-from booking.models import Caseworker, ConsentText, Service
+from booking.models import Base, Caseworker, ConsentText, Service
 
 
 def test_migrations_create_every_table_and_demo_data_loads_once(database_url: str) -> None:
@@ -23,3 +25,14 @@ def test_migrations_create_every_table_and_demo_data_loads_once(database_url: st
         assert session.scalar(select(func.count(Caseworker.id))) >= 6
         assert session.scalar(select(func.count(ConsentText.id))) == 6
     database.dispose()
+
+
+def test_the_migrations_match_the_models_so_no_change_is_left_without_a_migration(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, Base.metadata)
+    database.dispose()
+    assert differences == []

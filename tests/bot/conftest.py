@@ -82,7 +82,7 @@ class BookingService:
         return confirmed.json()["manage_token"]
 
     def stored_status(self, reference: str) -> str:
-        """The booking's status as stored (the API rotates manage tokens on each lookup)."""
+        """The booking's status as stored (read from the database, not through a token)."""
         with sqlite3.connect(self.database) as connection:
             row = connection.execute(
                 "SELECT status FROM bookings WHERE reference = ?", (reference,)

@@ -371,10 +371,26 @@ def test_lookup_sends_a_code_only_when_reference_and_phone_match(db: Database) -
     assert "kode" in sms.sent[-1]["body"]
     token = services.confirm_lookup(db, created.reference, code, now=NOW + timedelta(minutes=9))
     assert services.get(db, created.reference, auth=ManageToken(token), now=NOW).status
-    with pytest.raises(NotAllowed):  # the old token was rotated away
-        services.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
+    # The confirmation's link keeps working beside the token the lookup handed out.
+    assert services.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
     with pytest.raises(CodeRejected):  # a code works once
         services.confirm_lookup(db, created.reference, code, now=NOW)
+
+
+def test_a_new_lookup_replaces_the_previous_lookup_token_only(db: Database) -> None:
+    setup_service(db)
+    created = book(db)
+    sms = MemorySmsSender()
+    first_code = start_lookup(db, sms, created.reference)
+    assert first_code is not None
+    first = services.confirm_lookup(db, created.reference, first_code, now=NOW)
+    second_code = start_lookup(db, sms, created.reference)
+    assert second_code is not None
+    second = services.confirm_lookup(db, created.reference, second_code, now=NOW)
+    with pytest.raises(NotAllowed):
+        services.get(db, created.reference, auth=ManageToken(first), now=NOW)
+    assert services.get(db, created.reference, auth=ManageToken(second), now=NOW)
+    assert services.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
 
 
 def test_wrong_codes_are_counted_and_the_fifth_ends_the_code(db: Database) -> None:
