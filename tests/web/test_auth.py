@@ -29,13 +29,6 @@ from web import create_app
 
 
 @pytest.fixture
-def clock(app: Flask) -> Clock:
-    clock = Clock()
-    app.extensions["clock"] = clock
-    return clock
-
-
-@pytest.fixture
 def staff(app: Flask, db, clock: Clock) -> int:
     seed(db)
     return make_user(db)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -22,13 +21,6 @@ from tests.web.caseworker_support import (
     post,
     seed,
 )
-
-
-@pytest.fixture
-def clock(app: Flask) -> Clock:
-    clock = Clock()
-    app.extensions["clock"] = clock
-    return clock
 
 
 @pytest.fixture
