@@ -27,9 +27,11 @@ from flask import (
 
 from booking import data_rights, services
 from booking.availability import COPENHAGEN
+from booking.consent import has_active_consent
 from booking.errors import BookingError, NotAllowed
 from booking.formatting import when_da, when_en
 from booking.links import LinkSettings, ics_url, meeting_url
+from booking.models import ConsentPurpose
 from booking.schedules import search_slots
 from booking.services import BookingSettings, ManageToken
 from web.api.validation import iso, timestamp
@@ -75,13 +77,11 @@ def show(reference: str) -> Any:
         _remember_token(reference, token)
         return redirect(url_for("manage.show", reference=reference))
     auth = _auth(reference)
-    view = services.get(get_db(), reference, auth=auth, now=now())
-    links = LinkSettings.from_mapping(current_app.config)
     with get_db().transaction() as db_session:
         booking = services.authorised_booking(db_session, reference, auth)
-        sms_active = any(
-            c.purpose == "sms_reminders" and c.withdrawn_at is None for c in booking.consents
-        )
+        view = services.BookingView.of(booking, staff=False)
+        sms_active = has_active_consent(booking, ConsentPurpose.SMS_REMINDERS.value)
+    links = LinkSettings.from_mapping(current_app.config)
     return render_template(
         "manage/show.html",
         booking=view,

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from booking.models import AuditEvent, Booking
+from booking.models import AuditEvent, Booking, ConsentRecord
 from tests.web.api_support import TUESDAY_9, count, create, later, prepare
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -133,3 +133,28 @@ def test_erasing_needs_confirmation_then_cancels_and_removes_personal_data(
     again.get(f"/booking/{booked['reference']}?token={booked['manage_token']}")
     assert again.get(f"/booking/{booked['reference']}").status_code == 403
     assert count(app, Booking) == 1
+
+
+def test_sms_reminders_can_be_stopped_from_the_page_and_stay_stopped(
+    app: Flask, client: FlaskClient
+) -> None:
+    prepare(app)
+    booked = create(
+        app.test_client(),
+        consents=[
+            {"purpose": "booking", "text_version": 1},
+            {"purpose": "sms_reminders", "text_version": 1},
+        ],
+    )
+    page = _open(client, booked)
+    assert "Stop SMS-påmindelser" in page
+    response = _post(client, f"/booking/{booked['reference']}/sms/stop", page)
+    assert response.status_code == 303
+    after = client.get(f"/booking/{booked['reference']}").get_data(as_text=True)
+    assert "Stop SMS-påmindelser" not in after
+    assert "Du får ingen SMS-påmindelser" in after
+    booking = _booking(app, booked["reference"])
+    with app.extensions["database"].transaction() as session:
+        records = session.query(ConsentRecord).filter_by(booking_id=booking.id).all()
+        withdrawn = {r.purpose: r.withdrawn_at is not None for r in records}
+    assert withdrawn == {"booking": False, "sms_reminders": True}
