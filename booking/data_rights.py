@@ -12,11 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from booking.audit import record_event
-from booking.consent import withdraw
 from booking.db import Database
 from booking.errors import InvalidState
 from booking.models import BookingStatus, ConsentPurpose
-from booking.notify.outbox import void_reminders
+from booking.notify.outbox import stop_booking_sms_reminders
 from booking.retention import anonymise_booking, export_booking
 from booking.services import ManageToken, authorised_booking
 
@@ -42,9 +41,8 @@ def withdraw_sms_reminders(
     """Withdraw the SMS-reminder consent and void reminders not yet sent. False if none."""
     with db.transaction(immediate=True) as session:
         booking = authorised_booking(session, reference, auth, lock=True)
-        changed = withdraw(booking, ConsentPurpose.SMS_REMINDERS.value, now=now, via="web")
+        changed = stop_booking_sms_reminders(session, booking, now=now, via="web")
         if changed:
-            void_reminders(session, booking, now=now)
             record_event(
                 session,
                 actor_type="citizen",

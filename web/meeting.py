@@ -48,7 +48,7 @@ from booking.jitsi import (
 )
 from booking.links import MEETING, verify_link_key
 from booking.models import Booking, Caseworker, ConsentPurpose, User
-from booking.notify.outbox import void_reminders
+from booking.notify.outbox import stop_booking_sms_reminders
 from web.extensions import get_db, limiter, now
 
 blueprint = Blueprint("meeting", __name__)
@@ -219,8 +219,7 @@ def stop_sms(reference: str, key: str) -> Any:
         done = False
         if request.method == "POST" and active:
             moment = now()
-            consent.withdraw(booking, SMS, now=moment, via="web")
-            void_reminders(db, booking, now=moment)
+            stop_booking_sms_reminders(db, booking, now=moment, via="web")
             _audit(db, booking, "consent.withdraw.sms_reminders")
             done = True
     page = render_template(

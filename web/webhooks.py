@@ -9,13 +9,12 @@ cannot send a CSRF token, the signature does that job here.
 from __future__ import annotations
 
 import hmac
-from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
 from booking.notify.delivery import is_stop, record_delivery_status, stop_sms_reminders
-from web.extensions import get_db
+from web.extensions import get_db, now
 
 blueprint = Blueprint("webhooks", __name__)
 
@@ -56,7 +55,7 @@ def twilio_status() -> Response:
             status=status[:30],
             error_code=(request.form.get("ErrorCode") or None),
             reference=request.args.get("ref"),
-            now=datetime.now(UTC),
+            now=now(),
         )
     return Response(status=204)
 
@@ -67,5 +66,5 @@ def twilio_inbound() -> Response:
     phone = request.form.get("From", "")
     if phone and is_stop(request.form.get("Body", ""), request.form.get("OptOutType")):
         with get_db().transaction() as session:
-            stop_sms_reminders(session, phone[:20], now=datetime.now(UTC), via="sms_stop")
+            stop_sms_reminders(session, phone[:20], now=now(), via="sms_stop")
     return Response(EMPTY_TWIML, mimetype="text/xml")

@@ -8,9 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from booking.consent import withdraw
-from booking.models import Booking, ConsentPurpose, OutboxMessage
-from booking.notify.outbox import void_reminders
+from booking.models import Booking, OutboxMessage
+from booking.notify.outbox import stop_booking_sms_reminders
 
 # Twilio's message statuses in the order they can happen; a status never moves backwards
 # (callbacks can arrive out of order: 'sent' after 'delivered' must not undo 'delivered').
@@ -100,7 +99,6 @@ def stop_sms_reminders(session: Session, phone: str, *, now: datetime, via: str)
     ).all()
     withdrawn = 0
     for booking in bookings:
-        if withdraw(booking, ConsentPurpose.SMS_REMINDERS.value, now=now, via=via):
+        if stop_booking_sms_reminders(session, booking, now=now, via=via):
             withdrawn += 1
-        void_reminders(session, booking, now=now)
     return withdrawn

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from booking.calendar import CalendarSettings, citizen_invite
-from booking.consent import has_active_consent
+from booking.consent import has_active_consent, withdraw
 from booking.links import LinkSettings, meeting_url
 from booking.models import Booking, BookingStatus, ConsentPurpose, OutboxMessage
 from booking.notify import messages
@@ -133,6 +133,19 @@ def void_reminders(session: Session, booking: Booking, *, now: datetime) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def stop_booking_sms_reminders(
+    session: Session, booking: Booking, *, now: datetime, via: str
+) -> bool:
+    """Withdraw the booking's `sms_reminders` consent and void its unsent reminders.
+
+    The one way every channel (manage page, meeting page, inbound STOP) stops reminders.
+    Returns False when no consent was active.
+    """
+    withdrawn = withdraw(booking, ConsentPurpose.SMS_REMINDERS.value, now=now, via=via)
+    void_reminders(session, booking, now=now)
+    return withdrawn
 
 
 def reminder_times(booking: Booking, *, now: datetime) -> list[datetime]:
