@@ -7,9 +7,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking import jitsi, tokens
-from booking.accounts import create_user, find_user_by_email
-from booking.consent import ConsentGiven, active_texts, publish_text, record_consents
+from booking.bookings import tokens
+from booking.meetings import jitsi
 from booking.models import (
     Booking,
     BookingStatus,
@@ -21,6 +20,8 @@ from booking.models import (
     WorkingHours,
     utcnow,
 )
+from booking.privacy.consent import ConsentGiven, active_texts, publish_text, record_consents
+from booking.staff.accounts import create_user, find_user_by_email
 
 SERVICES = [
     {

@@ -25,15 +25,16 @@ from flask import (
     url_for,
 )
 
-from booking import data_rights, services
-from booking.availability import COPENHAGEN
-from booking.consent import has_active_consent
+from booking.bookings import create as services
+from booking.bookings import data_rights
+from booking.bookings.create import BookingSettings, ManageToken
 from booking.errors import BookingError, NotAllowed
-from booking.formatting import when_da, when_en
-from booking.links import LinkSettings, ics_url, meeting_url
+from booking.meetings.formatting import when_da, when_en
+from booking.meetings.links import LinkSettings, ics_url, meeting_url
 from booking.models import ConsentPurpose
-from booking.schedules import search_slots
-from booking.services import BookingSettings, ManageToken
+from booking.privacy.consent import has_active_consent
+from booking.slots.engine import COPENHAGEN
+from booking.slots.search import search_slots
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db, now

@@ -25,17 +25,15 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from booking import consent
-from booking.audit import record_event
-from booking.calendar import (
+from booking.meetings.calendar import (
     CalendarSettings,
     caseworker_feed,
     caseworker_for_feed_token,
     citizen_invite,
     feed_bookings,
 )
-from booking.formatting import when_da, when_en
-from booking.jitsi import (
+from booking.meetings.formatting import when_da, when_en
+from booking.meetings.jitsi import (
     JitsiSettings,
     MeetingState,
     Participant,
@@ -46,9 +44,11 @@ from booking.jitsi import (
     mint_token,
     room_name,
 )
-from booking.links import MEETING, verify_link_key
+from booking.meetings.links import MEETING, verify_link_key
 from booking.models import Booking, Caseworker, ConsentPurpose, User
 from booking.notify.outbox import stop_booking_sms_reminders
+from booking.privacy import consent
+from booking.privacy.audit import record_event
 from web.extensions import get_db, limiter, now
 
 blueprint = Blueprint("meeting", __name__)

@@ -18,7 +18,7 @@ from flask import current_app
 from booking.notify.dispatcher import DispatchSettings, Senders
 from booking.notify.email import email_sender_from_config
 from booking.notify.worker import run_worker
-from booking.retention import apply_retention
+from booking.privacy.retention import apply_retention
 from web.extensions import get_db, get_sms_sender, now
 
 

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from booking.calendar import CalendarSettings, citizen_invite
-from booking.consent import has_active_consent, withdraw
-from booking.links import LinkSettings, meeting_url
+from booking.meetings.calendar import CalendarSettings, citizen_invite
+from booking.meetings.links import LinkSettings, meeting_url
 from booking.models import Booking, BookingStatus, ConsentPurpose, OutboxMessage
 from booking.notify import messages
 from booking.notify.messages import MessageContext
+from booking.privacy.consent import has_active_consent, withdraw
 
 CONFIRMATION = "confirmation"
 REMINDER = "reminder"

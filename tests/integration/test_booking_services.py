@@ -10,9 +10,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from booking import services
-from booking.availability import COPENHAGEN
-from booking.consent import ConsentGiven
+from booking.bookings import create as services
+from booking.bookings.create import BookingRequest, ManageToken, StaffPrincipal
 from booking.db import Database
 from booking.errors import (
     CodeRejected,
@@ -34,7 +33,8 @@ from booking.models import (
     OutboxMessage,
 )
 from booking.notify.sms import MemorySmsSender
-from booking.services import BookingRequest, ManageToken, StaffPrincipal
+from booking.privacy.consent import ConsentGiven
+from booking.slots.engine import COPENHAGEN
 from tests.support.factories import make_caseworker, make_service, publish_demo_consent_texts
 
 NOW = datetime(2030, 1, 7, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from booking.calendar import (
+from booking.meetings.calendar import (
     CalendarSettings,
     caseworker_feed,
     citizen_invite,
     minimised_name,
 )
-from booking.links import LinkSettings, meeting_url
+from booking.meetings.links import LinkSettings, meeting_url
 from booking.models import Booking, Caseworker, Service
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

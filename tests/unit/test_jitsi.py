@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from booking.jitsi import (
+from booking.meetings.jitsi import (
     JitsiSettings,
     MeetingNotOpen,
     MeetingState,

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from booking.audit import record_event
 from booking.models import (
     Booking,
     IdempotencyRecord,
@@ -23,6 +22,7 @@ from booking.models import (
     OutboxMessage,
     Service,
 )
+from booking.privacy.audit import record_event
 
 # Used one-time codes and expired codes are useless after a day; keep them no longer.
 ONE_TIME_CODE_GRACE = timedelta(days=1)

@@ -33,7 +33,7 @@ from icalendar import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.links import LinkSettings, meeting_url
+from booking.meetings.links import LinkSettings, meeting_url
 from booking.models import Booking, BookingStatus, Caseworker
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

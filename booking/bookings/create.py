@@ -18,18 +18,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from booking import idempotency, jitsi, tokens
-from booking.accounts import check_email
-from booking.audit import record_event
-from booking.availability import (
-    COPENHAGEN,
-    Interval,
-    ServiceRules,
-    check_start,
-    free_caseworkers,
-    local_midnight,
-)
-from booking.consent import ConsentGiven, record_consents
+from booking.bookings import idempotency, tokens
+from booking.bookings.lookup import confirm_lookup, start_lookup  # re-exported: a use case too
+from booking.bookings.phone import normalise_phone
 from booking.db import Database
 from booking.errors import (
     InvalidStart,
@@ -39,11 +30,21 @@ from booking.errors import (
     SlotUnavailable,
     ValidationFailed,
 )
-from booking.lookup import confirm_lookup, start_lookup  # re-exported: a use case too
+from booking.meetings import jitsi
 from booking.models import Booking, BookingStatus, Channel, Role, Service
 from booking.notify import outbox
-from booking.phone import normalise_phone
-from booking.schedules import load_schedules
+from booking.privacy.audit import record_event
+from booking.privacy.consent import ConsentGiven, record_consents
+from booking.slots.engine import (
+    COPENHAGEN,
+    Interval,
+    ServiceRules,
+    check_start,
+    free_caseworkers,
+    local_midnight,
+)
+from booking.slots.search import load_schedules
+from booking.staff.accounts import check_email
 
 LANGUAGES = ("da", "en")
 CHANNELS = tuple(c.value for c in Channel)

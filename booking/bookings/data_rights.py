@@ -11,13 +11,13 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from booking.audit import record_event
+from booking.bookings.create import ManageToken, authorised_booking
 from booking.db import Database
 from booking.errors import InvalidState
 from booking.models import BookingStatus, ConsentPurpose
 from booking.notify.outbox import stop_booking_sms_reminders
-from booking.retention import anonymise_booking, export_booking
-from booking.services import ManageToken, authorised_booking
+from booking.privacy.audit import record_event
+from booking.privacy.retention import anonymise_booking, export_booking
 
 
 def export(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Staff: logins for caseworkers and admins (passwords, lockout) and the caseworker register."""
