@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from booking.demo import seed_demo
 from booking.models import Booking, Caseworker, Service, WorkingHours
-from booking.slots.engine import COPENHAGEN, ServiceRules, local_date
+from booking.slots import COPENHAGEN, ServiceRules, local_date
 
 CASEWORKERS = 20
 BOOKINGS = 2_000

@@ -12,8 +12,14 @@ from bench import dataset
 from bench.stats import Figures, summarise
 from booking.db import Database
 from booking.models import Service
-from booking.slots.engine import Interval, ServiceRules, free_slots, local_midnight
-from booking.slots.search import load_schedules, search_slots
+from booking.slots import (
+    Interval,
+    ServiceRules,
+    free_slots,
+    load_schedules,
+    local_midnight,
+    search_slots,
+)
 from web.cli import upgrade_database
 
 

@@ -32,10 +32,10 @@ from flask import (
 from flask.cli import with_appcontext
 from werkzeug.wrappers import Response
 
-from booking.bookings.create import StaffPrincipal
+from booking.bookings import StaffPrincipal
 from booking.errors import ValidationFailed
 from booking.models import Role, User
-from booking.privacy.audit import record_event
+from booking.privacy import record_event
 from booking.staff import accounts
 from web.extensions import get_db, limiter, now
 

@@ -25,16 +25,13 @@ from flask import (
     url_for,
 )
 
-from booking.bookings import create as services
-from booking.bookings import data_rights
-from booking.bookings.create import BookingSettings, ManageToken
+from booking import bookings as services
+from booking.bookings import BookingSettings, ManageToken, data_rights
 from booking.errors import BookingError, NotAllowed
-from booking.meetings.formatting import when_da, when_en
-from booking.meetings.links import LinkSettings, ics_url, meeting_url
+from booking.meetings import LinkSettings, ics_url, meeting_url, when_da, when_en
 from booking.models import ConsentPurpose
-from booking.privacy.consent import has_active_consent
-from booking.slots.engine import COPENHAGEN
-from booking.slots.search import search_slots
+from booking.privacy import has_active_consent
+from booking.slots import COPENHAGEN, search_slots
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db, now

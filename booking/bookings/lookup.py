@@ -17,8 +17,8 @@ from booking.bookings.phone import normalise_phone
 from booking.db import Database
 from booking.errors import CodeRejected, ValidationFailed
 from booking.models import Booking, BookingStatus, OneTimeCode
-from booking.notify.sms import SmsError, SmsSender
-from booking.privacy.audit import record_event
+from booking.notify import SmsError, SmsSender
+from booking.privacy import record_event
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from booking.models import Booking, BookingStatus, ConsentPurpose, OutboxMessage
 from booking.notify.email import EmailError, EmailSender, OutgoingEmail
 from booking.notify.outbox import REMINDER
 from booking.notify.sms import SmsError, SmsSender
-from booking.privacy.consent import has_active_consent
+from booking.privacy import has_active_consent
 
 log = logging.getLogger(__name__)
 

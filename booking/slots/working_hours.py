@@ -1,27 +1,20 @@
-"""A caseworker's own availability: weekly working hours and absences.
+"""A caseworker's weekly working hours, as they enter them and as slot search reads them.
 
-Working hours are Europe/Copenhagen wall-clock intervals per weekday; absences are stored in
-UTC but entered in local time. Slot search reads the same rows, so a change here shows in the
-slots the API offers at once. Nothing here reads the clock: `now` is passed in.
+Working hours are Europe/Copenhagen wall-clock intervals per weekday ("08:30-12:00, 12:30-15:30").
+Slot search reads the same rows, so a change here shows in the slots the API offers at once.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import time
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from booking.errors import ValidationFailed
+from booking.models import Caseworker, WorkingHours
 
-from booking.errors import NotFound, ValidationFailed
-from booking.models import Absence, Booking, BookingStatus, Caseworker, WorkingHours
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 WEEKDAYS_DA = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"]
 WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MAX_REASON_LENGTH = 200
 
 _INTERVAL = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -84,100 +77,4 @@ def set_weekly_hours(caseworker: Caseworker, week: dict[int, list[Hours]]) -> No
         WorkingHours(weekday=day, start_time=start, end_time=end)
         for day in sorted(week)
         for start, end in week[day]
-    ]
-
-
-def local_moment(day: str, clock: str, field: str) -> datetime:
-    """A Copenhagen date ("2026-03-05") and time ("09:30") as an aware UTC-comparable datetime."""
-    try:
-        parsed = datetime.combine(
-            date.fromisoformat(day.strip()), time.fromisoformat(clock.strip())
-        )
-    except ValueError:
-        raise ValidationFailed(
-            "Skriv dato og klokkeslæt, fx 2026-03-05 og 09:30. / "
-            "Enter a date and a time, e.g. 2026-03-05 and 09:30.",
-            field=field,
-        ) from None
-    return parsed.replace(tzinfo=COPENHAGEN)
-
-
-def add_absence(
-    session: Session,
-    caseworker: Caseworker,
-    *,
-    start: datetime,
-    end: datetime,
-    reason: str,
-    now: datetime,
-) -> Absence:
-    """Record an absence. It must end after it starts and not lie wholly in the past."""
-    if end <= start:
-        raise ValidationFailed(
-            "Fraværet skal slutte efter det starter. / The absence must end after it starts.",
-            field="end",
-        )
-    if end <= now:
-        raise ValidationFailed(
-            "Fraværet ligger i fortiden. / The absence is in the past.", field="end"
-        )
-    reason = reason.strip()
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed(
-            f"Årsagen må højst være {MAX_REASON_LENGTH} tegn. / "
-            f"The reason can be at most {MAX_REASON_LENGTH} characters.",
-            field="reason",
-        )
-    absence = Absence(
-        caseworker_id=caseworker.id, start_at=start, end_at=end, reason=reason, created_at=now
-    )
-    session.add(absence)
-    session.flush()
-    return absence
-
-
-def remove_absence(session: Session, caseworker: Caseworker, absence_id: int) -> None:
-    """Delete one of the caseworker's own absences; another's is reported as not found."""
-    absence = session.get(Absence, absence_id)
-    if absence is None or absence.caseworker_id != caseworker.id:
-        raise NotFound("Fraværet findes ikke. / The absence does not exist.")
-    session.delete(absence)
-    session.flush()
-
-
-def upcoming_absences(session: Session, caseworker: Caseworker, *, now: datetime) -> list[Absence]:
-    return list(
-        session.scalars(
-            select(Absence)
-            .where(Absence.caseworker_id == caseworker.id, Absence.end_at > now)
-            .order_by(Absence.start_at)
-        )
-    )
-
-
-def meetings_hit_by(
-    session: Session, caseworker_id: int, start: datetime, end: datetime
-) -> list[Booking]:
-    """The caseworker's confirmed meetings that overlap [start, end), in time order."""
-    return list(
-        session.scalars(
-            select(Booking)
-            .where(
-                Booking.caseworker_id == caseworker_id,
-                Booking.status == BookingStatus.CONFIRMED.value,
-                Booking.start_at < end,
-                Booking.end_at > start,
-            )
-            .order_by(Booking.start_at)
-        )
-    )
-
-
-def meetings_hit_by_absences(
-    session: Session, caseworker: Caseworker, *, now: datetime
-) -> list[tuple[Absence, list[Booking]]]:
-    """Each upcoming absence with the confirmed meetings it overlaps (to be moved)."""
-    return [
-        (absence, meetings_hit_by(session, caseworker.id, absence.start_at, absence.end_at))
-        for absence in upcoming_absences(session, caseworker, now=now)
     ]

@@ -16,7 +16,7 @@ from booking.models import (
     Service,
     WorkingHours,
 )
-from booking.privacy.consent import publish_text
+from booking.privacy import publish_text
 
 
 def make_service(session: Session, *, code: str = "jobcenter", **overrides: object) -> Service:

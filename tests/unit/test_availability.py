@@ -1,4 +1,4 @@
-"""Hand-computed examples for the slot engine (booking/availability.py).
+"""Hand-computed examples for the slot engine (booking/slots/engine.py).
 
 Times in comments are Copenhagen wall-clock. November 2026 is winter time (UTC+1).
 """
@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from booking.errors import InvalidStart
-from booking.slots.engine import (
+from booking.slots import (
     COPENHAGEN,
     CaseworkerSchedule,
     Interval,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from booking.meetings.jitsi import (
+from booking.meetings import (
     JitsiSettings,
     MeetingNotOpen,
     MeetingState,

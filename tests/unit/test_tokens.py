@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking.bookings import tokens
+from booking.bookings import normalise_phone, tokens
 from booking.bookings.idempotency import ResponseCipher, check_key, request_fingerprint, scope_id
-from booking.bookings.phone import normalise_phone
 from booking.errors import ValidationFailed
 
 

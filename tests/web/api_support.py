@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from booking.db import Database
-from booking.slots.engine import COPENHAGEN
+from booking.slots import COPENHAGEN
 from tests.support.factories import make_caseworker, make_service, publish_demo_consent_texts
 
 NOW = datetime(2030, 1, 7, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from booking.errors import NotFound, ValidationFailed
 from booking.models import Caseworker, Role, Service, User
-from booking.privacy.audit import record_event
+from booking.privacy import record_event
 from booking.staff import accounts
 from web.auth import current_user, role_required
 from web.extensions import get_db, now

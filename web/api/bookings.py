@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from booking.bookings import create as services
-from booking.bookings import idempotency
-from booking.bookings.create import BookingView
-from booking.meetings.links import LinkSettings, ics_url, meeting_url
-from booking.privacy.consent import ConsentGiven
+from booking import bookings as services
+from booking.bookings import BookingView, idempotency
+from booking.meetings import LinkSettings, ics_url, meeting_url
+from booking.privacy import ConsentGiven
 from web.api import blueprint
 from web.api.auth import booking_auth, create_limit, idempotency_scope, public_limit
 from web.api.validation import (

@@ -9,9 +9,8 @@ from flask import request
 from sqlalchemy import select
 
 from booking.models import Service
-from booking.privacy.consent import active_texts
-from booking.slots.engine import local_date
-from booking.slots.search import search_slots
+from booking.privacy import active_texts
+from booking.slots import local_date, search_slots
 from web.api import blueprint
 from web.api.auth import public_limit
 from web.api.validation import invalid, iso, query_date

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from booking.bookings import tokens
 from booking.models import Booking, Caseworker, Role
-from booking.privacy.audit import record_event
-from booking.slots.engine import COPENHAGEN
+from booking.privacy import record_event
+from booking.slots import COPENHAGEN
 from web.auth import CurrentUser, current_user, role_required
 from web.extensions import now
 
