@@ -24,7 +24,7 @@ from tests.support.factories import (
     make_service,
 )
 from web import create_app
-from web.meeting import render_meeting
+from web.meeting.page import render_meeting
 
 SECRET = "jitsi-secret-for-the-meeting-page-tests"
 DOMAIN = "meet.kommune.test"

@@ -13,8 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import (
-    Blueprint,
-    Flask,
     Response,
     current_app,
     flash,
@@ -37,8 +35,7 @@ from booking.services import BookingSettings, ManageToken
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db, now
-
-blueprint = Blueprint("manage", __name__, url_prefix="/booking")
+from web.manage import blueprint
 
 SESSION_KEY = "manage_tokens"
 MOVE_DAYS = 14
@@ -197,12 +194,9 @@ def _parse_date(raw: str | None) -> date | None:
         return None
 
 
-def init_app(app: Flask) -> None:
-    app.register_blueprint(blueprint)
-
-    @app.after_request
-    def _no_store_for_manage(response: Response) -> Response:
-        if request.blueprint == "manage":
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+@blueprint.after_request
+def _no_store(response: Response) -> Response:
+    # Runs before the app-wide security headers, which only fill in what is not set.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
