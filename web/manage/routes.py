@@ -9,6 +9,7 @@ cancel the meeting, stop SMS reminders, download or delete their data.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -91,21 +92,35 @@ def show(reference: str) -> Any:
     )
 
 
-@blueprint.post("/<reference>/cancel")
-def cancel(reference: str) -> Any:
-    reason = request.form.get("reason", "")
+def _change(reference: str, make: Callable[[], object], done: str, back: str) -> Any:
+    """Make a change the citizen asked for; a refusal is flashed on the page at `back`."""
     try:
-        services.cancel(
-            get_db(), reference, auth=_auth(reference), reason=reason, now=now(),
-            settings=_settings(),
-        )  # fmt: skip
+        make()
     except NotAllowed:
         raise
     except BookingError as exc:
         flash(exc.message, "error")
-        return redirect(url_for("manage.show", reference=reference)), 303
-    flash("Mødet er aflyst. / The meeting has been cancelled.", "success")
+        return redirect(back), 303
+    flash(done, "success")
     return redirect(url_for("manage.show", reference=reference)), 303
+
+
+@blueprint.post("/<reference>/cancel")
+def cancel(reference: str) -> Any:
+    reason = request.form.get("reason", "")
+    return _change(
+        reference,
+        lambda: services.cancel(
+            get_db(),
+            reference,
+            auth=_auth(reference),
+            reason=reason,
+            now=now(),
+            settings=_settings(),
+        ),
+        "Mødet er aflyst. / The meeting has been cancelled.",
+        back=url_for("manage.show", reference=reference),
+    )
 
 
 @blueprint.get("/<reference>/move")
@@ -137,15 +152,14 @@ def move(reference: str) -> Any:
     except ApiError:
         flash("Vælg et nyt tidspunkt. / Choose a new time.", "error")
         return redirect(url_for("manage.move_form", reference=reference)), 303
-    try:
-        services.reschedule(get_db(), reference, start, auth=auth, now=now(), settings=_settings())
-    except NotAllowed:
-        raise
-    except BookingError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("manage.move_form", reference=reference)), 303
-    flash("Mødet er flyttet. / The meeting has been moved.", "success")
-    return redirect(url_for("manage.show", reference=reference)), 303
+    return _change(
+        reference,
+        lambda: services.reschedule(
+            get_db(), reference, start, auth=auth, now=now(), settings=_settings()
+        ),
+        "Mødet er flyttet. / The meeting has been moved.",
+        back=url_for("manage.move_form", reference=reference),
+    )
 
 
 @blueprint.post("/<reference>/sms/stop")
