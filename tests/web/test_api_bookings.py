@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, g
 
 from booking.models import Booking, ConsentRecord, IdempotencyRecord, OutboxMessage
-from tests.web.api_support import (
+from tests.support.api import (
     NOW,
     TUESDAY_9,
     booking_body,
