@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from flask import abort, flash, redirect
 from sqlalchemy.orm import Session
@@ -18,8 +18,6 @@ from booking.errors import BookingError, NotAllowed, NotFound
 from booking.models import Booking
 from web.auth.guards import current_user
 from web.extensions import now
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def audit(db: Session, action: str, *, booking: Booking | None = None, **detail: Any) -> None:
@@ -39,7 +37,7 @@ def audit(db: Session, action: str, *, booking: Booking | None = None, **detail:
 
 def form_post(
     done: str, *, then: Callable[..., str], refused: Callable[..., Any] | None = None
-) -> Callable[[F], F]:
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A staff form post: the view makes one change; this says how it went.
 
     The view returns None when the change is made: `done` is flashed and the browser is sent to
@@ -49,7 +47,7 @@ def form_post(
     cannot be probed. A view may return its own response instead, such as its form with errors.
     """
 
-    def decorator(view: F) -> F:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(**view_args: Any) -> Any:
             try:
@@ -65,6 +63,6 @@ def form_post(
             flash(done, "success")
             return redirect(then(**view_args))
 
-        return cast(F, wrapped)
+        return wrapped
 
     return decorator
