@@ -1,22 +1,33 @@
-"""Shared fixtures: an app on a migrated SQLite file, and the same on a real PostgreSQL server.
+"""The fixtures that build the app, once for every test: on SQLite, and on PostgreSQL too.
 
 The migrations run once per session into a template (a SQLite file, a PostgreSQL template
 database); each test gets a fresh copy, so tests are isolated and still fast.
+
+- `app`, `client`, `db`: the app on SQLite; `any_app`, `any_client`, `any_db`: the same on
+  SQLite and on PostgreSQL (the test runs twice).
+- A module overrides `app_settings` for the configuration it needs beyond the testing defaults.
+- A test that asks for `clock` (directly, through a fixture or `usefixtures`) runs every app it
+  builds on that fixed clock, starting at `clock_start` (a module may override it).
+- `build_app(database_url, **settings)` builds a further app (another configuration); every app
+  built here has its database connections closed after the test.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.db import Database
+from tests.support.app import database_of, make_app
+from tests.support.clock import NOW, Clock
 from tests.support.postgres import PostgresServer, start_postgres
-from web import create_app
 from web.cli import upgrade_database
 
 
@@ -57,18 +68,49 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def app(sqlite_url: str) -> Iterator[Flask]:
-    app = create_app("testing", DATABASE_URL=sqlite_url)
-    yield app
-    app.extensions["database"].dispose()
+def app_settings() -> dict[str, Any]:
+    """Configuration beyond the testing defaults; a module overrides this fixture."""
+    return {}
 
 
 @pytest.fixture
-def any_app(database_url: str) -> Iterator[Flask]:
+def clock_start() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def clock(clock_start: datetime) -> Clock:
+    """The time every app of this test reads (`web.extensions.now`), fixed until moved."""
+    return Clock(clock_start)
+
+
+@pytest.fixture
+def build_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., Flask]]:
+    built: list[Flask] = []
+
+    def build(database_url: str, **settings: Any) -> Flask:
+        app = make_app(database_url, **settings)
+        if "clock" in request.fixturenames:
+            app.extensions["clock"] = request.getfixturevalue("clock")
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        database_of(app).dispose()
+
+
+@pytest.fixture
+def app(build_app: Callable[..., Flask], sqlite_url: str, app_settings: dict[str, Any]) -> Flask:
+    return build_app(sqlite_url, **app_settings)
+
+
+@pytest.fixture
+def any_app(
+    build_app: Callable[..., Flask], database_url: str, app_settings: dict[str, Any]
+) -> Flask:
     """The app on SQLite and on PostgreSQL (the test runs twice)."""
-    app = create_app("testing", DATABASE_URL=database_url)
-    yield app
-    app.extensions["database"].dispose()
+    return build_app(database_url, **app_settings)
 
 
 @pytest.fixture
@@ -77,6 +119,15 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
+def any_client(any_app: Flask) -> FlaskClient:
+    return any_app.test_client()
+
+
+@pytest.fixture
 def db(app: Flask) -> Database:
-    database: Database = app.extensions["database"]
-    return database
+    return database_of(app)
+
+
+@pytest.fixture
+def any_db(any_app: Flask) -> Database:
+    return database_of(any_app)

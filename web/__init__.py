@@ -25,8 +25,8 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
 
     app.extensions["database"] = Database(app.config["DATABASE_URL"])
 
-    # Imported here, not at the top: the submodules import `web.extensions`, and building the
-    # app is the only moment they are needed.
+    # Imported here, not at the top: the areas import `web.extensions`, and building the app is
+    # the only moment they are needed.
     from web import (
         admin,
         api,
@@ -36,26 +36,21 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
         cli,
         errors,
         extensions,
+        filters,
         manage,
         meeting,
         security,
         webhooks,
-        worker,
     )
 
     extensions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
-    app.register_blueprint(api.blueprint, url_prefix="/api/v1")
-    citizen.init_app(app)
-    app.register_blueprint(meeting.blueprint)
-    manage.init_app(app)
-    caseworker.init_app(app)
-    admin.init_app(app)
-    app.register_blueprint(webhooks.blueprint)
-    app.cli.add_command(worker.worker_command)
+    filters.init_app(app)
     cli.init_app(app)
+    # One package per area, each a blueprint that brings its own URL prefix and hooks.
+    for area in (auth, api, citizen, meeting, manage, caseworker, admin, webhooks):
+        app.register_blueprint(area.blueprint)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from booking.demo import seed_demo, seed_demo_meetings, seed_demo_users
-from booking.models import utcnow
-from web.extensions import get_db
+from booking.errors import ValidationFailed
+from booking.models import Role, utcnow
+from booking.privacy import record_event
+from booking.staff import accounts
+from web.extensions import get_db, now
+from web.worker import worker_command
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -75,6 +80,34 @@ def seed_demo_command() -> None:
             click.echo(f"  {email}  {password}")
 
 
+@click.command("create-admin")
+@with_appcontext
+@click.option("--email", required=True, help="The admin's e-mail (their login).")
+def create_admin_command(email: str) -> None:
+    """Create an admin login; the password comes from ADMIN_PASSWORD or is prompted for."""
+    password = os.environ.get("ADMIN_PASSWORD") or click.prompt(
+        "Adgangskode / Password", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        with get_db().transaction() as db:
+            user = accounts.create_user(
+                db, email=email, password=password, role=Role.ADMIN.value, now=now()
+            )
+            record_event(
+                db,
+                actor_type="system",
+                actor_id="cli",
+                action="user.create",
+                detail={"user_id": user.id},
+                now=now(),
+            )
+    except ValidationFailed as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Administrator oprettet / Admin created: {accounts.normalise_email(email)}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(worker_command)

@@ -7,7 +7,6 @@ Accessibility: axe-core runs on every caseworker and admin page (WCAG 2.1 A and 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,11 +15,11 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from booking.models import Booking, Caseworker
-from tests.web.caseworker_support import NOW, PASSWORD, Clock, make_booking, make_user, seed
-from web import create_app
+from booking.models import Booking
+from tests.support.app import database_of, make_app, serving
+from tests.support.clock import NOW, Clock
+from tests.support.staff import ADMIN_EMAIL, PASSWORD, make_booking, make_user, offer_alone, seed
 from web.cli import upgrade_database
 
 pytestmark = pytest.mark.browser
@@ -57,27 +56,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             pytest.fail(f"{needed} is missing: run `{hint}` (part of `make setup`)")
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'app.db'}"
     upgrade_database(url)
-    app = create_app("testing", DATABASE_URL=url)
+    app = make_app(url)
     clock = Clock(NOW)
     app.extensions["clock"] = clock
-    db = app.extensions["database"]
+    db = database_of(app)
     seed(db)
-    with db.transaction() as session:
-        # Mette alone offers the jobcentre service, so her absence shows in the API's slots.
-        for other in session.scalars(select(Caseworker).where(Caseworker.email != EMAIL)):
-            other.active = False
+    offer_alone(db, EMAIL)  # so her absence shows in the API's slots
     make_user(db)
-    make_user(db, email="admin@example.dk", role="admin", caseworker_email=None)
+    make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
     meeting = make_booking(db, start=NOW + timedelta(minutes=10))  # Wed 08:10 in Copenhagen
     make_booking(db, start=NOW + timedelta(hours=3), citizen_name="Anden Borger")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield Site(app, f"http://127.0.0.1:{server.server_port}", clock, meeting)
+        with serving(app) as base_url:
+            yield Site(app, base_url, clock, meeting)
     finally:
-        server.shutdown()
-        thread.join(timeout=5)
         db.dispose()
 
 

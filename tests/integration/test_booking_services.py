@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
@@ -42,13 +41,6 @@ TUESDAY_9 = datetime(2030, 1, 8, 9, 0, tzinfo=COPENHAGEN)
 SETTINGS = bookings.BookingSettings.from_mapping(
     {"SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://booking.test", "MUNICIPALITY_NAME": "X"}
 )
-
-
-@pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    database = Database(database_url)
-    yield database
-    database.dispose()
 
 
 def setup_service(db: Database, *, caseworkers: int = 1, code: str = "jobcenter") -> list[int]:

@@ -16,24 +16,18 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
-from werkzeug.serving import make_server
 
 from booking.models import Booking, ConsentRecord, IdempotencyRecord
-from tests.web.api_support import SERVICE_TOKEN, booking_body, count, prepare
+from tests.support.api import SERVICE_TOKEN, booking_body, count, prepare
+from tests.support.app import serving
 
 PARALLEL = 20
 
 
 @pytest.fixture
 def served(any_app: Flask) -> Iterator[tuple[Flask, str]]:
-    server = make_server("127.0.0.1", 0, any_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield any_app, f"http://127.0.0.1:{server.server_port}/api/v1"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serving(any_app) as base_url:
+        yield any_app, f"{base_url}/api/v1"
 
 
 def post_together(url: str, bodies: list[dict[str, Any]], headers: dict[str, str]) -> list[Any]:

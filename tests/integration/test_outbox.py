@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from flask import Flask
 from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,13 +21,6 @@ SETTINGS = NotifySettings(
     municipality_name="Eksempel Kommune",
     municipality_phone="+45 70 12 34 56",
 )
-
-
-@pytest.fixture
-def db(any_app: Flask) -> Database:
-    """This module runs on SQLite and on PostgreSQL."""
-    database: Database = any_app.extensions["database"]
-    return database
 
 
 def new_booking(session: Session, **kwargs: object):  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from booking.db import Database
@@ -38,13 +37,6 @@ def twilio() -> Iterator[FakeTwilio]:
     fake = FakeTwilio(clock=lambda: NOW).start()
     yield fake
     fake.stop()
-
-
-@pytest.fixture
-def db(any_app: Flask) -> Database:
-    """This module runs on SQLite and on PostgreSQL."""
-    database: Database = any_app.extensions["database"]
-    return database
 
 
 def twilio_senders(fake: FakeTwilio) -> Senders:

@@ -8,27 +8,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from booking.models import AuditEvent, Caseworker, Service, User
-from tests.web.caseworker_support import (
-    PASSWORD,
-    Clock,
-    cheap_password_hashing,  # noqa: F401
-    login,
-    make_user,
-    post,
-    seed,
-)
+from tests.support.staff import PASSWORD, login, post
 
 NEW_PASSWORD = "et helt nyt kodeord"
-
-
-@pytest.fixture
-def admin(app: Flask, client: FlaskClient, db) -> FlaskClient:
-    app.extensions["clock"] = Clock()
-    seed(db)
-    make_user(db)
-    make_user(db, email="admin@example.dk", role="admin", caseworker_email=None)
-    login(client, "admin@example.dk")
-    return client
 
 
 def _count(db, model) -> int:

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask, g
 
 from booking.models import Booking, ConsentRecord, IdempotencyRecord, OutboxMessage
-from tests.web.api_support import (
+from tests.support.api import (
     NOW,
     TUESDAY_9,
     booking_body,
@@ -227,7 +227,7 @@ def test_a_caseworker_session_reaches_only_own_bookings(any_app: Flask) -> None:
     staff: dict[str, _User | None] = {"user": None}
 
     @any_app.before_request
-    def _as_staff() -> None:  # stands in for web/auth.py's session loader
+    def _as_staff() -> None:  # stands in for web/auth/routes.py's session loader
         g.user = staff["user"]
 
     client = any_app.test_client()

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask import Flask
 
-from tests.web.api_support import create, error, prepare
+from tests.support.api import create, error, prepare
 
 
 def test_services_are_listed_in_both_languages(any_app: Flask) -> None:

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 
 from booking.models import Booking
-from tests.web.api_support import SERVICE_TOKEN, booking_body, count, error, later, prepare
-from web import create_app
+from tests.support.api import SERVICE_TOKEN, booking_body, count, error, later, prepare
 
 
 @pytest.fixture
-def limited_app(sqlite_url: str) -> Iterator[Flask]:
-    app = create_app(
-        "testing",
-        DATABASE_URL=sqlite_url,
+def limited_app(build_app, sqlite_url: str) -> Flask:
+    return build_app(
+        sqlite_url,
         RATELIMIT_ENABLED=True,
         RATELIMIT_PUBLIC="3/minute",
         RATELIMIT_BOOKING_CREATE="2/hour",
         RATELIMIT_LOOKUP="2/hour",
     )
-    yield app
-    app.extensions["database"].dispose()
 
 
 def test_public_reads_are_limited_per_client_with_a_json_429(limited_app: Flask) -> None:

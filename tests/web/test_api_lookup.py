@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from booking.models import OneTimeCode
-from tests.web.api_support import NOW, count, create, error, prepare
+from tests.support.api import NOW, count, create, error, prepare
 
 
 def sent(app: Flask) -> list[dict[str, Any]]:

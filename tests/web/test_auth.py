@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -14,24 +13,8 @@ from sqlalchemy import select
 from booking.errors import ValidationFailed
 from booking.models import User
 from booking.staff import accounts
-from tests.web.caseworker_support import (
-    NOW,
-    PASSWORD,
-    Clock,
-    cheap_password_hashing,  # noqa: F401 - autouse fixture
-    csrf_token,
-    login,
-    make_user,
-    post,
-    seed,
-)
-from web import create_app
-
-
-@pytest.fixture
-def staff(app: Flask, db, clock: Clock) -> int:
-    seed(db)
-    return make_user(db)
+from tests.support.clock import Clock
+from tests.support.staff import NOW, PASSWORD, csrf_token, login, make_user, post, seed
 
 
 def _without_tokens(response) -> str:
@@ -228,24 +211,17 @@ def test_a_view_that_sets_its_own_csp_keeps_it(app: Flask) -> None:
     assert headers["Content-Security-Policy"] == "frame-src https://meet.example"
 
 
-def test_hsts_and_secure_cookies_in_production_settings(sqlite_url: str) -> None:
-    app = create_app("testing", DATABASE_URL=sqlite_url, SESSION_COOKIE_SECURE=True)
-    try:
-        response = app.test_client().get("/login", base_url="https://localhost")
-        assert "max-age" in response.headers["Strict-Transport-Security"]
-        cookie = response.headers["Set-Cookie"]
-        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    finally:
-        app.extensions["database"].dispose()
+def test_hsts_and_secure_cookies_in_production_settings(build_app, sqlite_url: str) -> None:
+    app = build_app(sqlite_url, SESSION_COOKIE_SECURE=True)
+    response = app.test_client().get("/login", base_url="https://localhost")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 @pytest.fixture
-def limited_app(sqlite_url: str) -> Iterator[Flask]:
-    app = create_app(
-        "testing", DATABASE_URL=sqlite_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3/minute"
-    )
-    yield app
-    app.extensions["database"].dispose()
+def limited_app(build_app, sqlite_url: str) -> Flask:
+    return build_app(sqlite_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3/minute")
 
 
 def test_login_attempts_are_rate_limited(limited_app: Flask) -> None:

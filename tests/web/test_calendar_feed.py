@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from icalendar import Calendar
 from sqlalchemy import select
@@ -16,28 +14,22 @@ from booking.db import Database
 from booking.meetings import caseworker_for_feed_token, revoke_feed_token, rotate_feed_token
 from booking.models import AuditEvent, Caseworker
 from tests.support.factories import make_booking, make_caseworker, make_service
-from web import create_app
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def feed_app(database_url: str) -> Iterator[Flask]:
-    app = create_app("testing", DATABASE_URL=database_url, PUBLIC_BASE_URL="https://b.test")
-    app.extensions["clock"] = lambda: NOW
-    yield app
-    app.extensions["database"].dispose()
+# The feed's times are checked against this moment, on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
-def web(feed_app: Flask) -> FlaskClient:
-    return feed_app.test_client()
+def clock_start() -> datetime:
+    return NOW
 
 
 @pytest.fixture
-def database(feed_app: Flask) -> Database:
-    db: Database = feed_app.extensions["database"]
-    return db
+def app_settings() -> dict[str, str]:
+    return {"PUBLIC_BASE_URL": "https://b.test"}
 
 
 def seed_meetings(database: Database) -> tuple[int, int]:
@@ -74,12 +66,12 @@ def new_token(database: Database, caseworker_id: int) -> str:
 
 
 def test_the_feed_lists_the_caseworkers_confirmed_meetings_with_minimised_names(
-    web: FlaskClient, database: Database
+    any_client: FlaskClient, any_db: Database
 ) -> None:
-    mette, _ = seed_meetings(database)
-    token = new_token(database, mette)
+    mette, _ = seed_meetings(any_db)
+    token = new_token(any_db, mette)
 
-    response = web.get(f"/calendar/{token}.ics")
+    response = any_client.get(f"/calendar/{token}.ics")
 
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -95,76 +87,80 @@ def test_the_feed_lists_the_caseworkers_confirmed_meetings_with_minimised_names(
         assert text not in response.data
 
 
-def test_only_the_hash_of_the_token_is_stored(database: Database) -> None:
-    mette, _ = seed_meetings(database)
-    token = new_token(database, mette)
+def test_only_the_hash_of_the_token_is_stored(any_db: Database) -> None:
+    mette, _ = seed_meetings(any_db)
+    token = new_token(any_db, mette)
 
-    with database.transaction() as session:
+    with any_db.transaction() as session:
         stored = session.get(Caseworker, mette).calendar_feed_token_hash  # type: ignore[union-attr]
     assert stored == hashlib.sha256(token.encode()).hexdigest()
     assert token not in stored
     assert len(token) >= 40
 
 
-def test_rotating_the_token_stops_the_old_url_at_once(web: FlaskClient, database: Database) -> None:
-    mette, _ = seed_meetings(database)
-    old = new_token(database, mette)
-    new = new_token(database, mette)
+def test_rotating_the_token_stops_the_old_url_at_once(
+    any_client: FlaskClient, any_db: Database
+) -> None:
+    mette, _ = seed_meetings(any_db)
+    old = new_token(any_db, mette)
+    new = new_token(any_db, mette)
 
     assert new != old
-    assert web.get(f"/calendar/{old}.ics").status_code == 404
-    assert web.get(f"/calendar/{new}.ics").status_code == 200
+    assert any_client.get(f"/calendar/{old}.ics").status_code == 404
+    assert any_client.get(f"/calendar/{new}.ics").status_code == 200
 
 
-def test_a_revoked_token_answers_404(web: FlaskClient, database: Database) -> None:
-    mette, _ = seed_meetings(database)
-    token = new_token(database, mette)
+def test_a_revoked_token_answers_404(any_client: FlaskClient, any_db: Database) -> None:
+    mette, _ = seed_meetings(any_db)
+    token = new_token(any_db, mette)
 
-    with database.transaction() as session:
+    with any_db.transaction() as session:
         caseworker = session.get(Caseworker, mette)
         assert caseworker is not None
         revoke_feed_token(session, caseworker)
 
-    assert web.get(f"/calendar/{token}.ics").status_code == 404
-    with database.transaction() as session:
+    assert any_client.get(f"/calendar/{token}.ics").status_code == 404
+    with any_db.transaction() as session:
         assert caseworker_for_feed_token(session, token) is None
 
 
 @pytest.mark.parametrize("token", ["unknown", "x" * 500, "%00", "a.b"])
-def test_unknown_tokens_answer_404(web: FlaskClient, database: Database, token: str) -> None:
-    mette, _ = seed_meetings(database)
-    new_token(database, mette)
+def test_unknown_tokens_answer_404(any_client: FlaskClient, any_db: Database, token: str) -> None:
+    mette, _ = seed_meetings(any_db)
+    new_token(any_db, mette)
 
-    assert web.get(f"/calendar/{token}.ics").status_code == 404
+    assert any_client.get(f"/calendar/{token}.ics").status_code == 404
 
 
-def test_an_inactive_caseworkers_feed_stops(web: FlaskClient, database: Database) -> None:
-    mette, _ = seed_meetings(database)
-    token = new_token(database, mette)
-    with database.transaction() as session:
+def test_an_inactive_caseworkers_feed_stops(any_client: FlaskClient, any_db: Database) -> None:
+    mette, _ = seed_meetings(any_db)
+    token = new_token(any_db, mette)
+    with any_db.transaction() as session:
         session.get(Caseworker, mette).active = False  # type: ignore[union-attr]
 
-    assert web.get(f"/calendar/{token}.ics").status_code == 404
+    assert any_client.get(f"/calendar/{token}.ics").status_code == 404
 
 
-def test_each_caseworker_sees_only_their_own_meetings(web: FlaskClient, database: Database) -> None:
-    _, bo = seed_meetings(database)
-    token = new_token(database, bo)
+def test_each_caseworker_sees_only_their_own_meetings(
+    any_client: FlaskClient, any_db: Database
+) -> None:
+    _, bo = seed_meetings(any_db)
+    token = new_token(any_db, bo)
 
-    events = Calendar.from_ical(web.get(f"/calendar/{token}.ics").data).walk("VEVENT")
+    events = Calendar.from_ical(any_client.get(f"/calendar/{token}.ics").data).walk("VEVENT")
 
     assert [str(e["SUMMARY"]) for e in events] == ["Videomøde: Ole B."]
 
 
 def test_reading_the_feed_is_audited_without_personal_data(
-    web: FlaskClient, database: Database
+    any_client: FlaskClient, any_db: Database
 ) -> None:
-    mette, _ = seed_meetings(database)
-    token = new_token(database, mette)
+    mette, _ = seed_meetings(any_db)
+    token = new_token(any_db, mette)
 
-    web.get(f"/calendar/{token}.ics")
+    any_client.get(f"/calendar/{token}.ics")
 
-    with database.transaction() as session:
+    with any_db.transaction() as session:
         (event,) = session.scalars(select(AuditEvent)).all()
         assert event.action == "calendar_feed.read"
         assert event.detail == {"meetings": 2}

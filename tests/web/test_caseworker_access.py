@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.models import AuditEvent, Booking, User
-from tests.web.caseworker_support import (
-    Clock,
-    cheap_password_hashing,  # noqa: F401 - autouse fixture
-    login,
-    make_booking,
-    make_user,
-    post,
-    seed,
-)
+from tests.support.staff import login, make_booking, make_user, post
 
 PAGES = [
     "/caseworker/",
@@ -28,10 +19,7 @@ PAGES = [
 
 
 @pytest.fixture
-def world(app: Flask, db) -> dict[str, str]:
-    app.extensions["clock"] = Clock()
-    seed(db)
-    make_user(db)
+def world(db, staff: int) -> dict[str, str]:
     make_user(db, email="lars.nielsen@example.dk", caseworker_email="lars.nielsen@example.dk")
     make_user(db, email="admin@example.dk", role="admin", caseworker_email=None)
     return {

@@ -10,36 +10,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from booking.models import Absence, Caseworker, WorkingHours
-from tests.web.caseworker_support import (
-    NOW,
-    Clock,
-    caseworker,
-    cheap_password_hashing,  # noqa: F401 - autouse fixture
-    login,
-    make_booking,
-    make_user,
-    post,
-    seed,
-)
+from booking.models import Absence, WorkingHours
+from tests.support.staff import NOW, caseworker, make_booking, offer_alone, post
 
 HOURS_PAGE = "/caseworker/availability"
 THURSDAY = "2026-11-26"
 
 
-@pytest.fixture
-def logged_in(app: Flask, client: FlaskClient, db) -> FlaskClient:
-    app.extensions["clock"] = Clock()
-    seed(db)
-    with db.transaction() as session:
-        # Only Mette offers the jobcentre service, so the API's slots are hers alone.
-        for other in session.scalars(
-            select(Caseworker).where(Caseworker.email != "mette.jensen@example.dk")
-        ):
-            other.active = False
-    make_user(db)
-    login(client)
-    return client
+@pytest.fixture(autouse=True)
+def mette_alone(staff: int, db) -> None:
+    """Only Mette offers the jobcentre service, so the API's slots are hers alone."""
+    offer_alone(db)
 
 
 def _hours(db) -> list[tuple[int, time, time]]:

@@ -13,19 +13,13 @@ from booking.demo import (
     seed_demo_users,
 )
 from booking.models import Booking, ConsentRecord, User
-from tests.web.caseworker_support import (
-    NOW,
-    Clock,
-    cheap_password_hashing,  # noqa: F401
-    login,
-    seed,
-)
+from tests.support.clock import Clock
+from tests.support.staff import NOW, login, seed
 
 
 def test_the_demo_caseworker_logs_in_and_can_start_the_next_meeting(
-    app: Flask, client: FlaskClient, db
+    app: Flask, client: FlaskClient, db, clock: Clock
 ) -> None:
-    app.extensions["clock"] = Clock(NOW)
     seed(db)
     with db.transaction() as session:
         logins = seed_demo_users(session, NOW)

@@ -9,26 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from booking.models import Absence, Booking, OutboxMessage
-from tests.web.caseworker_support import (
-    NOW,
-    Clock,
-    add_outbox,
-    caseworker,
-    cheap_password_hashing,  # noqa: F401 - autouse fixture
-    login,
-    make_booking,
-    make_user,
-    post,
-    seed,
-)
-
-
-@pytest.fixture
-def logged_in(client: FlaskClient, db, clock: Clock) -> FlaskClient:
-    seed(db)
-    make_user(db)
-    login(client)
-    return client
+from tests.support.clock import Clock
+from tests.support.staff import NOW, add_outbox, caseworker, make_booking, post
 
 
 def _wait(client: FlaskClient, clock: Clock, minutes: int) -> None:

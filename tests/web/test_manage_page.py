@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.models import AuditEvent, Booking, ConsentRecord
-from tests.web.api_support import TUESDAY_9, count, create, later, prepare
+from tests.support.api import TUESDAY_9, count, create, later, prepare
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
@@ -17,14 +16,14 @@ from sqlalchemy import select
 from booking.db import Database
 from booking.meetings import LinkSettings, link_key, meeting_url
 from booking.models import AuditEvent, Booking, ConsentRecord, OutboxMessage
+from tests.support.clock import Clock
 from tests.support.factories import (
     make_booking,
     make_caseworker,
     make_outbox_message,
     make_service,
 )
-from web import create_app
-from web.meeting import render_meeting
+from web.meeting.page import render_meeting
 
 SECRET = "jitsi-secret-for-the-meeting-page-tests"
 DOMAIN = "meet.kommune.test"
@@ -32,42 +31,22 @@ DOMAIN = "meet.kommune.test"
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+# Every test runs on the fixed clock, five minutes before the meeting starts.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START - timedelta(minutes=5))
+def clock_start() -> datetime:
+    return START - timedelta(minutes=5)
 
 
 @pytest.fixture
-def meeting_app(sqlite_url: str, clock: Clock) -> Iterator[Flask]:
-    app = create_app(
-        "testing",
-        DATABASE_URL=sqlite_url,
-        JITSI_DOMAIN=DOMAIN,
-        JITSI_APP_SECRET=SECRET,
-        MUNICIPALITY_PHONE="+45 70 12 34 56",
-    )
-    app.extensions["clock"] = clock
-    yield app
-    app.extensions["database"].dispose()
-
-
-@pytest.fixture
-def web(meeting_app: Flask) -> FlaskClient:
-    return meeting_app.test_client()
-
-
-@pytest.fixture
-def database(meeting_app: Flask) -> Database:
-    db: Database = meeting_app.extensions["database"]
-    return db
+def app_settings() -> dict[str, str]:
+    return {
+        "JITSI_DOMAIN": DOMAIN,
+        "JITSI_APP_SECRET": SECRET,
+        "MUNICIPALITY_PHONE": "+45 70 12 34 56",
+    }
 
 
 def new_booking(database: Database, **overrides: object) -> Booking:
@@ -118,27 +97,27 @@ def csrf_token(html: str) -> dict[str, str]:
 
 
 def test_a_wrong_key_or_reference_answers_404(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database)
-    good = page_path(meeting_app, booking.reference)
-    other_key = link_key(meeting_app.config["SECRET_KEY"], "meeting", "ZZZZ9999")
+    booking = new_booking(db)
+    good = page_path(app, booking.reference)
+    other_key = link_key(app.config["SECRET_KEY"], "meeting", "ZZZZ9999")
 
-    assert web.get(good).status_code == 200
-    assert web.get(f"/m/{booking.reference}/{other_key}").status_code == 404
-    assert web.get(f"/m/{booking.reference}/{good[-22:-1]}x").status_code == 404
-    assert web.get(f"/m/{booking.reference}/").status_code == 404
-    assert web.get(f"/m/ZZZZ9999/{other_key}").status_code == 404  # right key, no such booking
-    assert web.get(f"/m/{'A' * 200}/{other_key}").status_code == 404
-    assert web.get(f"/m/{booking.reference}/{other_key}/invite.ics").status_code == 404
+    assert client.get(good).status_code == 200
+    assert client.get(f"/m/{booking.reference}/{other_key}").status_code == 404
+    assert client.get(f"/m/{booking.reference}/{good[-22:-1]}x").status_code == 404
+    assert client.get(f"/m/{booking.reference}/").status_code == 404
+    assert client.get(f"/m/ZZZZ9999/{other_key}").status_code == 404  # right key, no such booking
+    assert client.get(f"/m/{'A' * 200}/{other_key}").status_code == 404
+    assert client.get(f"/m/{booking.reference}/{other_key}/invite.ics").status_code == 404
 
 
 def test_inside_the_window_the_page_embeds_jitsi_with_a_member_token(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database)
+    booking = new_booking(db)
 
-    response = web.get(page_path(meeting_app, booking.reference))
+    response = client.get(page_path(app, booking.reference))
 
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -165,11 +144,11 @@ def test_inside_the_window_the_page_embeds_jitsi_with_a_member_token(
 
 
 def test_the_meeting_page_only_lets_the_jitsi_domain_run_scripts_and_frames(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database)
+    booking = new_booking(db)
 
-    response = web.get(page_path(meeting_app, booking.reference))
+    response = client.get(page_path(app, booking.reference))
 
     csp = dict(
         part.strip().split(" ", 1)
@@ -185,13 +164,13 @@ def test_the_meeting_page_only_lets_the_jitsi_domain_run_scripts_and_frames(
 
 
 def test_no_token_or_link_key_is_in_any_url_the_page_sends_elsewhere(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database, consents=("booking", "sms_reminders"))
-    path = page_path(meeting_app, booking.reference)
+    booking = new_booking(db, consents=("booking", "sms_reminders"))
+    path = page_path(app, booking.reference)
     key = path.rsplit("/", 1)[1]
 
-    html = web.get(path).get_data(as_text=True)
+    html = client.get(path).get_data(as_text=True)
     page = parse_page(html)
     token = page.data["data-jwt"]
 
@@ -210,12 +189,12 @@ def response_links(html: str) -> str:
 
 
 def test_before_the_window_the_page_says_in_danish_and_english_when_it_opens(
-    meeting_app: Flask, web: FlaskClient, database: Database, clock: Clock
+    app: Flask, client: FlaskClient, db: Database, clock: Clock
 ) -> None:
-    booking = new_booking(database)
+    booking = new_booking(db)
     clock.now = START - timedelta(days=1)
 
-    response = web.get(page_path(meeting_app, booking.reference))
+    response = client.get(page_path(app, booking.reference))
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -229,34 +208,34 @@ def test_before_the_window_the_page_says_in_danish_and_english_when_it_opens(
 
 
 def test_the_opening_time_is_in_copenhagen_summer_time_too(
-    meeting_app: Flask, web: FlaskClient, database: Database, clock: Clock
+    app: Flask, client: FlaskClient, db: Database, clock: Clock
 ) -> None:
-    booking = new_booking(database, start=datetime(2027, 6, 7, 7, 0, tzinfo=UTC))
+    booking = new_booking(db, start=datetime(2027, 6, 7, 7, 0, tzinfo=UTC))
     clock.now = datetime(2027, 6, 1, 7, 0, tzinfo=UTC)
 
-    html = web.get(page_path(meeting_app, booking.reference)).get_data(as_text=True)
+    html = client.get(page_path(app, booking.reference)).get_data(as_text=True)
 
     assert "Mødet åbner mandag 7. juni kl. 8.45" in html
 
 
 def test_after_the_window_the_page_says_the_meeting_has_ended(
-    meeting_app: Flask, web: FlaskClient, database: Database, clock: Clock
+    app: Flask, client: FlaskClient, db: Database, clock: Clock
 ) -> None:
-    booking = new_booking(database)
+    booking = new_booking(db)
     clock.now = booking.end_at + timedelta(minutes=30)
 
-    html = web.get(page_path(meeting_app, booking.reference)).get_data(as_text=True)
+    html = client.get(page_path(app, booking.reference)).get_data(as_text=True)
 
     assert "Mødet er slut" in html and "The meeting has ended" in html
     assert "eyJ" not in html and "external_api.js" not in html
 
 
 def test_a_cancelled_booking_says_so_and_gives_no_token(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database, status="cancelled")
+    booking = new_booking(db, status="cancelled")
 
-    response = web.get(page_path(meeting_app, booking.reference))
+    response = client.get(page_path(app, booking.reference))
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -265,9 +244,8 @@ def test_a_cancelled_booking_says_so_and_gives_no_token(
     assert "eyJ" not in html and "external_api.js" not in html
 
 
-def test_without_a_secret_the_room_opens_without_a_token(sqlite_url: str, clock: Clock) -> None:
-    app = create_app("testing", DATABASE_URL=sqlite_url, JITSI_DOMAIN=DOMAIN)
-    app.extensions["clock"] = clock
+def test_without_a_secret_the_room_opens_without_a_token(build_app, sqlite_url: str) -> None:
+    app = build_app(sqlite_url, JITSI_DOMAIN=DOMAIN)
     booking = new_booking(app.extensions["database"])
 
     html = app.test_client().get(page_path(app, booking.reference)).get_data(as_text=True)
@@ -276,17 +254,16 @@ def test_without_a_secret_the_room_opens_without_a_token(sqlite_url: str, clock:
     assert f"https://{DOMAIN}/external_api.js" in page.scripts
     assert page.data["data-jwt"] == ""
     assert page.data["data-room"] == booking.room_name
-    app.extensions["database"].dispose()
 
 
 def test_joining_is_audited_without_personal_data(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database)
+    booking = new_booking(db)
 
-    web.get(page_path(meeting_app, booking.reference))
+    client.get(page_path(app, booking.reference))
 
-    with database.transaction() as session:
+    with db.transaction() as session:
         events = session.scalars(select(AuditEvent)).all()
         assert [(e.actor_type, e.action, e.booking_id) for e in events] == [
             ("citizen", "meeting.join", booking.id)
@@ -296,11 +273,11 @@ def test_joining_is_audited_without_personal_data(
 
 
 def test_the_caseworker_start_page_gives_the_caseworker_an_owner_token(
-    meeting_app: Flask, database: Database
+    app: Flask, db: Database
 ) -> None:
-    booking = new_booking(database)
+    booking = new_booking(db)
 
-    with meeting_app.test_request_context("/caseworker/meetings/x/start"):
+    with app.test_request_context("/caseworker/meetings/x/start"):
         response = render_meeting(booking, "caseworker", "Mette H.", back_url="/caseworker")
 
     page = parse_page(response.get_data(as_text=True))
@@ -317,19 +294,19 @@ def test_the_caseworker_start_page_gives_the_caseworker_an_owner_token(
     assert page.data["data-name"] == "Mette H."
     html = response.get_data(as_text=True)
     assert "Stop SMS" not in html and "invite.ics" not in html
-    with pytest.raises(ValueError), meeting_app.test_request_context("/"):
+    with pytest.raises(ValueError), app.test_request_context("/"):
         render_meeting(booking, "admin")
 
 
 def test_the_invite_downloads_as_a_calendar_file(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database)
-    path = page_path(meeting_app, booking.reference)
+    booking = new_booking(db)
+    path = page_path(app, booking.reference)
 
-    html = web.get(path).get_data(as_text=True)
+    html = client.get(path).get_data(as_text=True)
     assert f'href="{path}/invite.ics"' in html
-    response = web.get(f"{path}/invite.ics")
+    response = client.get(f"{path}/invite.ics")
 
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -343,37 +320,37 @@ def test_the_invite_downloads_as_a_calendar_file(
 
 
 def test_a_cancelled_booking_downloads_a_cancel(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database, status="cancelled")
+    booking = new_booking(db, status="cancelled")
 
-    response = web.get(page_path(meeting_app, booking.reference) + "/invite.ics")
+    response = client.get(page_path(app, booking.reference) + "/invite.ics")
 
     assert response.status_code == 200
     assert Calendar.from_ical(response.data)["METHOD"] == "CANCEL"
 
 
 def test_stopping_sms_reminders_withdraws_consent_and_voids_pending_reminders(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database, consents=("booking", "sms_reminders"))
-    with database.transaction() as session:
+    booking = new_booking(db, consents=("booking", "sms_reminders"))
+    with db.transaction() as session:
         pending = make_outbox_message(session, booking=booking).id
         sent = make_outbox_message(
             session, booking=booking, status="sent", due_at=booking.start_at - timedelta(days=1)
         ).id
         confirmation = make_outbox_message(session, booking=booking, kind="confirmation").id
-    path = page_path(meeting_app, booking.reference)
+    path = page_path(app, booking.reference)
 
-    page = web.get(path).get_data(as_text=True)
+    page = client.get(path).get_data(as_text=True)
     assert f'href="{path}/stop-sms"' in page
-    confirm = web.get(f"{path}/stop-sms").get_data(as_text=True)
+    confirm = client.get(f"{path}/stop-sms").get_data(as_text=True)
     assert "Ja, stop SMS-påmindelser" in confirm
-    response = web.post(f"{path}/stop-sms", data=csrf_token(confirm))
+    response = client.post(f"{path}/stop-sms", data=csrf_token(confirm))
 
     assert response.status_code == 200
     assert "Du får ikke flere SMS-påmindelser" in response.get_data(as_text=True)
-    with database.transaction() as session:
+    with db.transaction() as session:
         sms = session.scalars(
             select(ConsentRecord).where(
                 ConsentRecord.booking_id == booking.id, ConsentRecord.purpose == "sms_reminders"
@@ -388,24 +365,24 @@ def test_stopping_sms_reminders_withdraws_consent_and_voids_pending_reminders(
             select(ConsentRecord).where(ConsentRecord.purpose == "booking")
         ).one()
         assert booking_consent.withdrawn_at is None
-    assert "stop-sms" not in web.get(path).get_data(as_text=True)
+    assert "stop-sms" not in client.get(path).get_data(as_text=True)
 
 
 def test_stopping_twice_keeps_the_first_withdrawal(
-    meeting_app: Flask, web: FlaskClient, database: Database, clock: Clock
+    app: Flask, client: FlaskClient, db: Database, clock: Clock
 ) -> None:
-    booking = new_booking(database, consents=("booking", "sms_reminders"))
-    path = page_path(meeting_app, booking.reference)
-    token = csrf_token(web.get(f"{path}/stop-sms").get_data(as_text=True))
+    booking = new_booking(db, consents=("booking", "sms_reminders"))
+    path = page_path(app, booking.reference)
+    token = csrf_token(client.get(f"{path}/stop-sms").get_data(as_text=True))
     first_time = clock.now
 
-    assert web.post(f"{path}/stop-sms", data=token).status_code == 200
+    assert client.post(f"{path}/stop-sms", data=token).status_code == 200
     clock.now += timedelta(minutes=3)
-    again = web.post(f"{path}/stop-sms", data=token)
+    again = client.post(f"{path}/stop-sms", data=token)
 
     assert again.status_code == 200
     assert "Du får ikke SMS-påmindelser" in again.get_data(as_text=True)
-    with database.transaction() as session:
+    with db.transaction() as session:
         sms = session.scalars(
             select(ConsentRecord).where(ConsentRecord.purpose == "sms_reminders")
         ).one()
@@ -413,13 +390,13 @@ def test_stopping_twice_keeps_the_first_withdrawal(
 
 
 def test_without_sms_consent_there_is_nothing_to_stop(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database, consents=("booking",))
-    path = page_path(meeting_app, booking.reference)
+    booking = new_booking(db, consents=("booking",))
+    path = page_path(app, booking.reference)
 
-    assert "stop-sms" not in web.get(path).get_data(as_text=True)
-    confirm = web.get(f"{path}/stop-sms")
+    assert "stop-sms" not in client.get(path).get_data(as_text=True)
+    confirm = client.get(f"{path}/stop-sms")
 
     assert confirm.status_code == 200
     assert "Du får ikke SMS-påmindelser" in confirm.get_data(as_text=True)
@@ -427,17 +404,17 @@ def test_without_sms_consent_there_is_nothing_to_stop(
 
 
 def test_stopping_with_a_wrong_key_is_404_and_changes_nothing(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
-    booking = new_booking(database, consents=("booking", "sms_reminders"))
-    path = page_path(meeting_app, booking.reference)
-    confirm = web.get(f"{path}/stop-sms").get_data(as_text=True)
-    wrong = link_key(meeting_app.config["SECRET_KEY"], "meeting", "OTHER123")
+    booking = new_booking(db, consents=("booking", "sms_reminders"))
+    path = page_path(app, booking.reference)
+    confirm = client.get(f"{path}/stop-sms").get_data(as_text=True)
+    wrong = link_key(app.config["SECRET_KEY"], "meeting", "OTHER123")
 
-    response = web.post(f"/m/{booking.reference}/{wrong}/stop-sms", data=csrf_token(confirm))
+    response = client.post(f"/m/{booking.reference}/{wrong}/stop-sms", data=csrf_token(confirm))
 
     assert response.status_code == 404
-    with database.transaction() as session:
+    with db.transaction() as session:
         records = session.scalars(select(ConsentRecord)).all()
         assert all(r.withdrawn_at is None for r in records)
 
@@ -459,7 +436,7 @@ window.JitsiMeetExternalAPI = function (domain, options) {
 
 @pytest.mark.browser
 def test_in_a_phone_browser_the_page_starts_jitsi_with_the_token_and_prejoin_screen(
-    meeting_app: Flask, web: FlaskClient, database: Database
+    app: Flask, client: FlaskClient, db: Database
 ) -> None:
     """Chromium, phone-sized, with our pages served by the test client and Jitsi faked."""
     import os
@@ -469,15 +446,15 @@ def test_in_a_phone_browser_the_page_starts_jitsi_with_the_token_and_prejoin_scr
 
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (make system-deps)")
-    booking = new_booking(database)
-    path = page_path(meeting_app, booking.reference)
+    booking = new_booking(db)
+    path = page_path(app, booking.reference)
     elsewhere: list[str] = []
     script_referers: list[str | None] = []
     csp_errors: list[str] = []
 
     def ours(route: Route, request: Request) -> None:
         url = urlsplit(request.url)
-        response = web.open(url.path, method=request.method, data=request.post_data_buffer)
+        response = client.open(url.path, method=request.method, data=request.post_data_buffer)
         route.fulfill(
             status=response.status_code, headers=dict(response.headers), body=response.data
         )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
@@ -19,7 +17,6 @@ from tests.support.factories import (
     make_outbox_message,
     make_service,
 )
-from web import create_app
 
 SID = "AC" + "a" * 32
 TOKEN = "webhook-test-auth-token"
@@ -28,16 +25,8 @@ PHONE = "+4512345678"
 
 
 @pytest.fixture
-def app(sqlite_url: str) -> Iterator[Flask]:
-    app = create_app(
-        "testing",
-        DATABASE_URL=sqlite_url,
-        TWILIO_ACCOUNT_SID=SID,
-        TWILIO_AUTH_TOKEN=TOKEN,
-        PUBLIC_BASE_URL=BASE,
-    )
-    yield app
-    app.extensions["database"].dispose()
+def app_settings() -> dict[str, str]:
+    return {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": BASE}
 
 
 def post_signed(

@@ -2,8 +2,6 @@
 
 from flask import Blueprint
 
-blueprint = Blueprint("api", __name__)
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# The route modules register their views on `blueprint` when imported.
-# municipality: the assistant's municipality facts.
-from web.api import bookings, catalogue, lookup, municipality, openapi  # noqa: E402, F401
+from web.api import routes  # noqa: E402, F401  (registers the views on `blueprint`)

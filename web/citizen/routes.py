@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, make_response, render_template
+from flask import Response, current_app, make_response, render_template
 
+from web.citizen import blueprint
 from web.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
-
-blueprint = Blueprint("citizen", __name__)
 
 
 def chat_policy(rasa_url: str) -> str:
@@ -25,7 +24,3 @@ def index() -> Response:
     response.headers["Content-Security-Policy"] = chat_policy(rasa_url)
     response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
     return response
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(blueprint)

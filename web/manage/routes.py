@@ -9,12 +9,11 @@ cancel the meeting, stop SMS reminders, download or delete their data.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 from flask import (
-    Blueprint,
-    Flask,
     Response,
     current_app,
     flash,
@@ -35,8 +34,7 @@ from booking.slots import COPENHAGEN, search_slots
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db, now
-
-blueprint = Blueprint("manage", __name__, url_prefix="/booking")
+from web.manage import blueprint
 
 SESSION_KEY = "manage_tokens"
 MOVE_DAYS = 14
@@ -92,21 +90,35 @@ def show(reference: str) -> Any:
     )
 
 
-@blueprint.post("/<reference>/cancel")
-def cancel(reference: str) -> Any:
-    reason = request.form.get("reason", "")
+def _change(reference: str, make: Callable[[], object], done: str, back: str) -> Any:
+    """Make a change the citizen asked for; a refusal is flashed on the page at `back`."""
     try:
-        services.cancel(
-            get_db(), reference, auth=_auth(reference), reason=reason, now=now(),
-            settings=_settings(),
-        )  # fmt: skip
+        make()
     except NotAllowed:
         raise
     except BookingError as exc:
         flash(exc.message, "error")
-        return redirect(url_for("manage.show", reference=reference)), 303
-    flash("Mødet er aflyst. / The meeting has been cancelled.", "success")
+        return redirect(back), 303
+    flash(done, "success")
     return redirect(url_for("manage.show", reference=reference)), 303
+
+
+@blueprint.post("/<reference>/cancel")
+def cancel(reference: str) -> Any:
+    reason = request.form.get("reason", "")
+    return _change(
+        reference,
+        lambda: services.cancel(
+            get_db(),
+            reference,
+            auth=_auth(reference),
+            reason=reason,
+            now=now(),
+            settings=_settings(),
+        ),
+        "Mødet er aflyst. / The meeting has been cancelled.",
+        back=url_for("manage.show", reference=reference),
+    )
 
 
 @blueprint.get("/<reference>/move")
@@ -138,15 +150,14 @@ def move(reference: str) -> Any:
     except ApiError:
         flash("Vælg et nyt tidspunkt. / Choose a new time.", "error")
         return redirect(url_for("manage.move_form", reference=reference)), 303
-    try:
-        services.reschedule(get_db(), reference, start, auth=auth, now=now(), settings=_settings())
-    except NotAllowed:
-        raise
-    except BookingError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("manage.move_form", reference=reference)), 303
-    flash("Mødet er flyttet. / The meeting has been moved.", "success")
-    return redirect(url_for("manage.show", reference=reference)), 303
+    return _change(
+        reference,
+        lambda: services.reschedule(
+            get_db(), reference, start, auth=auth, now=now(), settings=_settings()
+        ),
+        "Mødet er flyttet. / The meeting has been moved.",
+        back=url_for("manage.move_form", reference=reference),
+    )
 
 
 @blueprint.post("/<reference>/sms/stop")
@@ -195,12 +206,9 @@ def _parse_date(raw: str | None) -> date | None:
         return None
 
 
-def init_app(app: Flask) -> None:
-    app.register_blueprint(blueprint)
-
-    @app.after_request
-    def _no_store_for_manage(response: Response) -> Response:
-        if request.blueprint == "manage":
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+@blueprint.after_request
+def _no_store(response: Response) -> Response:
+    # Runs before the app-wide security headers, which only fill in what is not set.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,4 +1,4 @@
-"""Staff login: log in and out, idle timeout, password change, and the guards views use.
+"""Staff login: log in and out, idle timeout, password change.
 
 The session cookie holds only the user id, the time the password was last changed (so a
 password change or reset ends every other session) and the time of the last request (idle
@@ -7,19 +7,11 @@ timeout). Everything else is read from the database on each request.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any
 from urllib.parse import urlsplit
 
-import click
 from flask import (
-    Blueprint,
-    Flask,
-    abort,
     current_app,
     flash,
     g,
@@ -29,19 +21,14 @@ from flask import (
     session,
     url_for,
 )
-from flask.cli import with_appcontext
 from werkzeug.wrappers import Response
 
-from booking.bookings import StaffPrincipal
 from booking.errors import ValidationFailed
-from booking.models import Role, User
-from booking.privacy import record_event
+from booking.models import User
 from booking.staff import accounts
+from web.auth import blueprint
+from web.auth.guards import CurrentUser, current_user, home_for, login_required
 from web.extensions import get_db, limiter, now
-
-blueprint = Blueprint("auth", __name__)
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 LOGIN_FAILED = (
     "Forkert e-mail eller adgangskode, eller kontoen er midlertidigt låst. / "
@@ -49,60 +36,7 @@ LOGIN_FAILED = (
 )
 
 
-@dataclass(frozen=True)
-class CurrentUser:
-    """The logged-in staff member, detached from any database session."""
-
-    id: int
-    email: str
-    role: str
-    caseworker_id: int | None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN.value
-
-
-def current_user() -> CurrentUser | None:
-    return cast(CurrentUser | None, g.get("user"))
-
-
-def current_principal() -> StaffPrincipal | None:
-    """The staff member behind this request's session cookie, as the booking services want it."""
-    user = current_user()
-    if user is None:
-        return None
-    return StaffPrincipal(user_id=user.id, caseworker_id=user.caseworker_id, role=user.role)
-
-
-def login_required(view: F) -> F:
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-
-    return cast(F, wrapped)
-
-
-def role_required(*roles: str) -> Callable[[F], F]:
-    """Logged in with one of `roles`; anyone else logged in gets 403."""
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if user is None:
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-            if user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return cast(F, wrapped)
-
-    return decorator
-
-
+@blueprint.before_app_request
 def _load_user() -> None:
     g.user = None
     user_id = session.get("uid")
@@ -140,12 +74,6 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-def home_for(user: CurrentUser) -> str:
-    if user.is_admin:
-        return url_for("admin.index")
-    return url_for("caseworker.today")
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -216,37 +144,6 @@ def change_password() -> Any:
     return render_template("auth/password.html", errors=errors), status
 
 
-def init_app(app: Flask) -> None:
-    app.before_request(_load_user)
-    app.cli.add_command(create_admin_command)
-    app.register_blueprint(blueprint)
-
-    @app.context_processor
-    def _inject_user() -> dict[str, Any]:
-        return {"current_user": current_user()}
-
-
-@click.command("create-admin")
-@with_appcontext
-@click.option("--email", required=True, help="The admin's e-mail (their login).")
-def create_admin_command(email: str) -> None:
-    """Create an admin login; the password comes from ADMIN_PASSWORD or is prompted for."""
-    password = os.environ.get("ADMIN_PASSWORD") or click.prompt(
-        "Adgangskode / Password", hide_input=True, confirmation_prompt=True
-    )
-    try:
-        with get_db().transaction() as db:
-            user = accounts.create_user(
-                db, email=email, password=password, role=Role.ADMIN.value, now=now()
-            )
-            record_event(
-                db,
-                actor_type="system",
-                actor_id="cli",
-                action="user.create",
-                detail={"user_id": user.id},
-                now=now(),
-            )
-    except ValidationFailed as exc:
-        raise click.ClickException(exc.message) from None
-    click.echo(f"Administrator oprettet / Admin created: {accounts.normalise_email(email)}")
+@blueprint.app_context_processor
+def _inject_user() -> dict[str, Any]:
+    return {"current_user": current_user()}

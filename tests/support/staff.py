@@ -1,14 +1,12 @@
-"""Factories and helpers for the staff workspace tests (login, CSRF tokens, bookings)."""
+"""Factories and helpers for the staff workspace tests (demo data, logins, CSRF, bookings)."""
 
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,23 +16,11 @@ from booking.db import Database
 from booking.demo import seed_demo
 from booking.models import Booking, Caseworker, ConsentRecord, OutboxMessage, Role, Service
 from booking.staff import accounts
+from tests.support.clock import NOW
 
 PASSWORD = "korrekt hest batteri"
-# A Wednesday in November (no DST change nearby), 07:00 UTC = 08:00 in Copenhagen.
-NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A settable clock for `app.extensions["clock"]`."""
-
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+CASEWORKER_EMAIL = "mette.jensen@example.dk"
+ADMIN_EMAIL = "admin@example.dk"
 
 
 def seed(db: Database) -> None:
@@ -42,7 +28,14 @@ def seed(db: Database) -> None:
         seed_demo(session)
 
 
-def caseworker(session: Session, email: str = "mette.jensen@example.dk") -> Caseworker:
+def offer_alone(db: Database, email: str = CASEWORKER_EMAIL) -> None:
+    """Make every other demo caseworker inactive, so the API's free slots are this one's."""
+    with db.transaction() as session:
+        for other in session.scalars(select(Caseworker).where(Caseworker.email != email)):
+            other.active = False
+
+
+def caseworker(session: Session, email: str = CASEWORKER_EMAIL) -> Caseworker:
     found = session.scalar(select(Caseworker).where(Caseworker.email == email))
     assert found is not None
     return found
@@ -51,10 +44,10 @@ def caseworker(session: Session, email: str = "mette.jensen@example.dk") -> Case
 def make_user(
     db: Database,
     *,
-    email: str = "mette.jensen@example.dk",
+    email: str = CASEWORKER_EMAIL,
     role: str = Role.CASEWORKER.value,
     password: str = PASSWORD,
-    caseworker_email: str | None = "mette.jensen@example.dk",
+    caseworker_email: str | None = CASEWORKER_EMAIL,
 ) -> int:
     with db.transaction() as session:
         cw_id = caseworker(session, caseworker_email).id if caseworker_email else None
@@ -67,7 +60,7 @@ def make_user(
 def make_booking(
     db: Database,
     *,
-    caseworker_email: str = "mette.jensen@example.dk",
+    caseworker_email: str = CASEWORKER_EMAIL,
     start: datetime = NOW + timedelta(hours=2),
     minutes: int = 30,
     status: str = "confirmed",
@@ -141,9 +134,7 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1)
 
 
-def login(
-    client: FlaskClient, email: str = "mette.jensen@example.dk", password: str = PASSWORD
-) -> Any:
+def login(client: FlaskClient, email: str = CASEWORKER_EMAIL, password: str = PASSWORD) -> Any:
     token = csrf_token(client)
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 
@@ -152,14 +143,3 @@ def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None, **k
     """POST a form with a valid CSRF token from a page the user can see."""
     token = csrf_token(client, kw.pop("token_from", "/account/password"))
     return client.post(path, data={**(data or {}), "csrf_token": token}, **kw)
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real argon2id with small cost parameters, so the many logins in these tests stay fast.
-
-    Modules that import this fixture use it automatically; production keeps the defaults.
-    """
-    monkeypatch.setattr(
-        accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
-    )

@@ -1,24 +1,18 @@
-"""What every caseworker page shares: the blueprint, the guard, own-booking lookup, audit."""
+"""Who may use a caseworker page: the guard, the logged-in caseworker, own-booking lookup."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, abort
+from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.bookings import tokens
 from booking.models import Booking, Caseworker, Role
-from booking.privacy import record_event
-from booking.slots import COPENHAGEN
-from web.auth import CurrentUser, current_user, role_required
-from web.extensions import now
-
-blueprint = Blueprint("caseworker", __name__)
+from web.auth.guards import CurrentUser, current_user, role_required
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,40 +60,3 @@ def own_booking(db: Session, reference: str) -> Booking:
     if booking is None:
         abort(404)
     return booking
-
-
-def audit(db: Session, booking: Booking, action: str, **detail: Any) -> None:
-    """Record that the logged-in user saw or changed a citizen's booking."""
-    record_event(
-        db,
-        actor_type="user",
-        actor_id=me().id,
-        action=action,
-        booking_id=booking.id,
-        detail=detail,
-        now=now(),
-    )
-
-
-def localtime(moment: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
-    """Jinja filter: an aware datetime shown in Copenhagen time."""
-    if moment is None:
-        return ""
-    return moment.astimezone(COPENHAGEN).strftime(fmt)
-
-
-WEEKDAYS = (
-    "mandag / Monday",
-    "tirsdag / Tuesday",
-    "onsdag / Wednesday",
-    "torsdag / Thursday",
-    "fredag / Friday",
-    "lørdag / Saturday",
-    "søndag / Sunday",
-)
-
-
-def localday(moment: datetime) -> str:
-    """Jinja filter: "onsdag / Wednesday 25-11-2026" in Copenhagen time (no locale needed)."""
-    local = moment.astimezone(COPENHAGEN)
-    return f"{WEEKDAYS[local.weekday()]} {local:%d-%m-%Y}"

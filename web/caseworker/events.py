@@ -1,62 +1,30 @@
-"""The day and the calendar: today's meetings, the FullCalendar page and its JSON feed."""
+"""The caseworker's meetings in a period, and FullCalendar's JSON event source.
+
+The events are meetings, absences and working hours (as background), in Copenhagen wall-clock
+time without offset, as FullCalendar reads them for a named time zone.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app, jsonify, render_template, request
+from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from booking.models import Absence, Booking, BookingStatus, OutboxMessage, WorkingHours
-from booking.slots import COPENHAGEN, local_date, local_midnight
-from web.caseworker.common import audit, blueprint, caseworker_required, me
-from web.caseworker.meetings import STATUSES
+from booking.slots import COPENHAGEN, local_date
+from web.caseworker.access import me
 from web.errors import ApiError
-from web.extensions import get_db, now
 
 MAX_CALENDAR_DAYS = 62
 FAILED_DELIVERY = ("failed", "undelivered")
 
 
-@blueprint.get("/")
-@caseworker_required
-def today() -> str:
-    moment = now()
-    day = local_date(moment)
-    with get_db().transaction() as db:
-        meetings = _meetings_between(db, local_midnight(day), local_midnight(day + timedelta(1)))
-        failed = _failed_notifications(db, [m.id for m in meetings])
-        for meeting in meetings:
-            audit(db, meeting, "booking.list")
-    upcoming = [
-        m for m in meetings if m.status == BookingStatus.CONFIRMED.value and m.end_at > moment
-    ]
-    return render_template(
-        "caseworker/today.html",
-        day=day,
-        meetings=meetings,
-        next_meeting=upcoming[0] if upcoming else None,
-        failed=failed,
-        now=moment,
-        statuses=STATUSES,
-        actions=current_app.view_functions,
-    )
-
-
-@blueprint.get("/calendar")
-@caseworker_required
-def calendar() -> str:
-    return render_template("caseworker/calendar.html")
-
-
-@blueprint.get("/events.json")
-@caseworker_required
-def events() -> Any:
-    """FullCalendar's event source: meetings, working hours (background) and absences."""
-    start = _parse_moment(request.args.get("start"), "start")
-    end = _parse_moment(request.args.get("end"), "end")
+def calendar_events(db: Session, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """FullCalendar's events between `start` and `end` (exclusive); a range of 1 to
+    MAX_CALENDAR_DAYS days, else 400."""
     if end <= start or end - start > timedelta(days=MAX_CALENDAR_DAYS):
         raise ApiError(
             400,
@@ -64,26 +32,25 @@ def events() -> Any:
             f"Perioden skal være 1 til {MAX_CALENDAR_DAYS} dage. / "
             f"The range must be 1 to {MAX_CALENDAR_DAYS} days.",
         )
-    with get_db().transaction() as db:
-        meetings = _meetings_between(db, start, end)
-        absences = db.scalars(
-            select(Absence).where(
-                Absence.caseworker_id == me().caseworker_id,
-                Absence.start_at < end,
-                Absence.end_at > start,
-            )
-        ).all()
-        hours = db.scalars(
-            select(WorkingHours).where(WorkingHours.caseworker_id == me().caseworker_id)
-        ).all()
+    meetings = meetings_between(db, start, end)
+    absences = db.scalars(
+        select(Absence).where(
+            Absence.caseworker_id == me().caseworker_id,
+            Absence.start_at < end,
+            Absence.end_at > start,
+        )
+    ).all()
+    hours = db.scalars(
+        select(WorkingHours).where(WorkingHours.caseworker_id == me().caseworker_id)
+    ).all()
     feed = [_meeting_event(m) for m in meetings if m.status != BookingStatus.CANCELLED.value]
     feed += [_absence_event(a) for a in absences]
     last_day = local_date(end - timedelta(microseconds=1))  # end is exclusive
     feed += _working_hours_events(hours, local_date(start), last_day)
-    return jsonify(feed)
+    return feed
 
 
-def _meetings_between(db: Session, start: datetime, end: datetime) -> list[Booking]:
+def meetings_between(db: Session, start: datetime, end: datetime) -> list[Booking]:
     return list(
         db.scalars(
             select(Booking)
@@ -98,7 +65,7 @@ def _meetings_between(db: Session, start: datetime, end: datetime) -> list[Booki
     )
 
 
-def _failed_notifications(db: Session, booking_ids: list[int]) -> set[int]:
+def failed_notifications(db: Session, booking_ids: list[int]) -> set[int]:
     if not booking_ids:
         return set()
     rows = db.scalars(
@@ -110,7 +77,7 @@ def _failed_notifications(db: Session, booking_ids: list[int]) -> set[int]:
     return {r for r in rows if r is not None}
 
 
-def _parse_moment(raw: str | None, name: str) -> datetime:
+def parse_moment(raw: str | None, name: str) -> datetime:
     """FullCalendar sends local wall-clock times without offset for a named time zone."""
     try:
         if not raw:

@@ -12,8 +12,7 @@ from typing import cast
 from flask import current_app, g, request
 
 from booking.bookings import Auth, ManageToken, StaffPrincipal
-from web.api import blueprint
-from web.auth import current_principal as staff_principal
+from web.auth.guards import current_principal as staff_principal
 from web.errors import ApiError
 from web.extensions import limiter
 
@@ -60,7 +59,7 @@ def idempotency_scope() -> str:
 def current_principal() -> StaffPrincipal | None:
     """The logged-in caseworker or admin of this request, or None.
 
-    web/auth.py loads the staff member from the session cookie before each request (checking
+    web.auth.routes loads the staff member from the session cookie before each request (checking
     that the account is active, the password unchanged and the session not idle).
     """
     return staff_principal()
@@ -102,9 +101,3 @@ def _limit(config_key: str):  # type: ignore[no-untyped-def]
 public_limit = _limit("RATELIMIT_PUBLIC")
 create_limit = _limit("RATELIMIT_BOOKING_CREATE")
 lookup_limit = _limit("RATELIMIT_LOOKUP")
-
-
-@blueprint.before_request
-def _check_service_token() -> None:
-    """A wrong service token is a 401 on every route, not a silent fall-back to public."""
-    service_token_id()

@@ -2,21 +2,18 @@
 
 A request counts only when its `X-Twilio-Signature` matches the public URL Twilio called
 (PUBLIC_BASE_URL + path + query) and the form, and its AccountSid is ours; otherwise 403.
-The blueprint is named "webhooks" so the app-wide CSRF protection can exempt it: Twilio
-cannot send a CSRF token, the signature does that job here.
 """
 
 from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
 from booking.notify import is_stop, record_delivery_status, stop_sms_reminders
 from web.extensions import get_db, now
-
-blueprint = Blueprint("webhooks", __name__)
+from web.webhooks import blueprint
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 

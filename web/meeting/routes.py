@@ -1,11 +1,8 @@
-"""The meeting page, the citizen's calendar invite, SMS opt-out, and the caseworker's feed.
+"""The citizen's meeting page, calendar invite and SMS opt-out, and the caseworker's feed.
 
 Citizen routes live under /m/<reference>/<key>: the key is the signed link key from
-`booking.links`, so the same link works from the confirmation, every reminder and the .ics.
+`booking.meetings.links`, so the same link works from the confirmation, every reminder and the .ics.
 It opens the meeting, the invite and the SMS opt-out, never cancelling or moving the booking.
-A Jitsi token is minted only here, when someone opens the page inside the meeting window.
-
-The caseworker's start route (web/caseworker) calls `render_meeting(booking, "caseworker", …)`.
 """
 
 from __future__ import annotations
@@ -13,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -25,124 +21,29 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from booking import privacy as consent
 from booking.meetings import (
     MEETING,
     CalendarSettings,
-    JitsiSettings,
     MeetingState,
-    Participant,
     caseworker_feed,
     caseworker_for_feed_token,
-    caseworker_participant,
     citizen_invite,
-    citizen_participant,
     feed_bookings,
-    meeting_state,
-    meeting_window,
-    mint_token,
-    room_name,
     verify_link_key,
-    when_da,
-    when_en,
 )
 from booking.models import Booking, Caseworker, ConsentPurpose, User
-from booking.notify import stop_booking_sms_reminders
-from booking.privacy import consent, record_event
+from booking.notify.outbox import stop_booking_sms_reminders
+from booking.privacy import record_event
 from web.extensions import get_db, limiter, now
-
-blueprint = Blueprint("meeting", __name__)
+from web.meeting import blueprint
+from web.meeting.page import render_meeting
 
 SMS = ConsentPurpose.SMS_REMINDERS.value
 
 
 def _limit() -> str:
     return str(current_app.config.get("RATELIMIT_PUBLIC", "120/minute"))
-
-
-# --- Rendering, shared with the caseworker's start route --------------------------------------
-
-
-def render_meeting(
-    booking: Booking,
-    role: str,
-    display_name: str | None = None,
-    *,
-    back_url: str | None = None,
-    links: dict[str, str] | None = None,
-    sms_reminders_active: bool = False,
-) -> Response:
-    """The meeting page for `role` ("caseworker" or "citizen") of this booking.
-
-    Inside the meeting window it embeds Jitsi with a freshly minted token (the caseworker as
-    owner, the citizen as member); outside it, or for a cancelled booking, it says so. The
-    booking's `service` (and for a caseworker its `caseworker`) must be loaded.
-    """
-    settings = JitsiSettings.from_mapping(current_app.config)
-    moment = now()
-    state = meeting_state(booking, settings, now=moment)
-    participant: Participant
-    if role == "caseworker":
-        participant = caseworker_participant(booking.caseworker, display_name)
-    elif role == "citizen":
-        participant = citizen_participant(booking, display_name)
-    else:
-        raise ValueError(f"unknown meeting role {role!r}")
-    token = None
-    if state is MeetingState.OPEN:
-        token = mint_token(settings, booking, participant, now=moment)
-    opens_at = meeting_window(booking, settings).opens_at
-    page = render_template(
-        "meeting/page.html",
-        booking=booking,
-        role=role,
-        state=state.value,
-        participant=participant,
-        jitsi_domain=settings.domain,
-        room=room_name(booking),
-        jwt=token,
-        service_da=booking.service.name("da"),
-        service_en=booking.service.name("en"),
-        starts_da=when_da(booking.start_at),
-        starts_en=when_en(booking.start_at),
-        opens_da=when_da(opens_at),
-        opens_en=when_en(opens_at),
-        opens_in_seconds=max(0, int((opens_at - moment).total_seconds())),
-        back_url=back_url,
-        links=links or {},
-        sms_reminders_active=sms_reminders_active,
-    )
-    response = make_response(page)
-    _meeting_headers(response, settings.domain)
-    response.headers["X-Meeting-State"] = state.value
-    return response
-
-
-def _meeting_headers(response: Response, jitsi_domain: str) -> None:
-    jitsi = f"https://{jitsi_domain}"
-    response.headers["Content-Security-Policy"] = "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src 'self' {jitsi}",
-            f"frame-src {jitsi}",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    )
-    # Camera, microphone and screen sharing only for the Jitsi frame (and this page).
-    allowed = f'(self "{jitsi}")'
-    response.headers["Permissions-Policy"] = (
-        f"camera={allowed}, microphone={allowed}, display-capture={allowed}, "
-        f"fullscreen={allowed}, autoplay={allowed}, geolocation=(), payment=(), usb=()"
-    )
-    # The page's own address holds the link key; it must not leak to Jitsi as a referrer.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    # The page holds a token: never cache it.
-    response.headers["Cache-Control"] = "no-store"
 
 
 # --- Citizen routes ---------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""One meeting: the citizen's details, consents, notifications, and starting the meeting."""
+"""The caseworker pages that forms come back to: one meeting, and working hours and absences.
+
+A failed form post renders its page again with the errors (and what was typed), so each page
+is a function the views share.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ from typing import Any
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from booking import slots as avail
 from booking.models import OutboxMessage
-from web.caseworker.common import audit, blueprint, caseworker_required, own_booking
-from web.extensions import get_db
+from web.caseworker.access import my_caseworker, own_booking
+from web.extensions import get_db, now
+from web.staff import audit
 
 PURPOSES = {
     "booking": "Behandling af booking / Processing of the booking",
@@ -40,7 +46,7 @@ def meeting_page(reference: str, *, errors: dict[str, str] | None = None, status
             .where(OutboxMessage.booking_id == booking.id)
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
         ).all()
-        audit(db, booking, "booking.view")
+        audit(db, "booking.view", booking=booking)
     page = render_template(
         "caseworker/meeting.html",
         booking=booking,
@@ -54,7 +60,26 @@ def meeting_page(reference: str, *, errors: dict[str, str] | None = None, status
     return page, status
 
 
-@blueprint.get("/meetings/<reference>")
-@caseworker_required
-def meeting(reference: str) -> Any:
-    return meeting_page(reference)
+def availability_page(
+    *, errors: dict[str, str] | None = None, form: dict[str, str] | None = None, status: int = 200
+) -> Any:
+    """The weekly hours and the absences (with the meetings they hit); after a failed form,
+    with its errors and what was typed."""
+    with get_db().transaction() as db:
+        caseworker = my_caseworker(db)
+        week = {day: avail.format_day_hours(caseworker.working_hours, day) for day in range(7)}
+        absences = avail.meetings_hit_by_absences(db, caseworker, now=now())
+        for _absence, meetings in absences:
+            for meeting in meetings:
+                meeting.service  # noqa: B018 - load before the session closes
+    if form:
+        week.update({int(k[3:]): v for k, v in form.items() if k.startswith("day")})
+    page = render_template(
+        "caseworker/availability.html",
+        week=week,
+        weekdays=list(zip(avail.WEEKDAYS_DA, avail.WEEKDAYS_EN, strict=True)),
+        absences=absences,
+        errors=errors or {},
+        form=form or {},
+    )
+    return page, status

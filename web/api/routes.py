@@ -1,0 +1,218 @@
+"""The views of /api/v1: the catalogue, bookings, lookup by SMS code, municipality facts.
+
+Each view reads its input (`web.api.validation`, `web.api.payloads`), calls one booking use case
+and answers JSON; domain errors become JSON errors in `web.errors`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
+from sqlalchemy import select
+
+from booking import bookings as services
+from booking.bookings import idempotency
+from booking.models import Service
+from booking.privacy import active_texts
+from booking.slots import local_date, search_slots
+from web.api import blueprint
+from web.api.callers import (
+    booking_auth,
+    create_limit,
+    idempotency_scope,
+    lookup_limit,
+    public_limit,
+    service_token_id,
+)
+from web.api.openapi import document
+from web.api.payloads import booking_json, links, parse_booking_request
+from web.api.validation import (
+    invalid,
+    iso,
+    json_body,
+    query_date,
+    required_string,
+    string,
+    timestamp,
+)
+from web.extensions import get_db, get_sms_sender, now
+
+DEFAULT_SEARCH_DAYS = 7
+
+
+@blueprint.before_request
+def _check_service_token() -> None:
+    """A wrong service token is a 401 on every route, not a silent fall-back to public."""
+    service_token_id()
+
+
+def _settings() -> services.BookingSettings:
+    return services.BookingSettings.from_mapping(current_app.config)
+
+
+@blueprint.post("/bookings")
+@create_limit
+def create_booking() -> Any:
+    key = request.headers.get("Idempotency-Key")
+    if key is not None:
+        key = idempotency.check_key(key)
+    booking_request = parse_booking_request(json_body())
+    created = services.book(
+        get_db(),
+        booking_request,
+        now=now(),
+        settings=_settings(),
+        idempotency_scope=idempotency_scope(),
+        idempotency_key=key,
+    )
+    response: Response = jsonify(
+        {
+            "reference": created.reference,
+            "manage_token": created.manage_token,
+            "service": created.service,
+            "start": iso(created.start),
+            "end": iso(created.end),
+            "status": created.status,
+            **links(created.reference),
+        }
+    )
+    response.status_code = 201
+    response.headers["Cache-Control"] = "no-store"
+    if created.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _private(body: dict[str, Any]) -> Response:
+    response: Response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/bookings/<reference>")
+@public_limit
+def get_booking(reference: str) -> Any:
+    view = services.get(get_db(), reference, auth=booking_auth(), now=now())
+    return _private(booking_json(view))
+
+
+@blueprint.post("/bookings/<reference>/cancel")
+@public_limit
+def cancel_booking(reference: str) -> Any:
+    auth = booking_auth()
+    body = json_body(optional=True)
+    reason = string(body, "reason", max_length=500, required=False)
+    view = services.cancel(
+        get_db(), reference, auth=auth, reason=reason, now=now(), settings=_settings()
+    )
+    return _private(booking_json(view))
+
+
+@blueprint.post("/bookings/<reference>/reschedule")
+@public_limit
+def reschedule_booking(reference: str) -> Any:
+    auth = booking_auth()
+    body = json_body()
+    start = timestamp(required_string(body, "start", max_length=40))
+    view = services.reschedule(
+        get_db(), reference, start, auth=auth, now=now(), settings=_settings()
+    )
+    return _private(booking_json(view))
+
+
+# --- The catalogue: services, free slots, consent texts ---------------------------------------
+
+
+@blueprint.get("/services")
+@public_limit
+def list_services() -> Any:
+    with get_db().transaction() as session:
+        offered = session.scalars(
+            select(Service).where(Service.active.is_(True)).order_by(Service.id)
+        ).all()
+        return [
+            {
+                "code": s.code,
+                "name": {"da": s.name_da, "en": s.name_en},
+                "description": {"da": s.description_da, "en": s.description_en},
+                "duration_minutes": s.duration_minutes,
+            }
+            for s in offered
+        ]
+
+
+@blueprint.get("/services/<code>/slots")
+@public_limit
+def list_slots(code: str) -> Any:
+    moment = now()
+    date_from = query_date("from", local_date(moment))
+    date_to = query_date("to", date_from + timedelta(days=DEFAULT_SEARCH_DAYS - 1))
+    with get_db().transaction() as session:
+        slots = search_slots(session, code, date_from, date_to, now=moment)
+    return [{"start": iso(s.start), "end": iso(s.end)} for s in slots]
+
+
+@blueprint.get("/consent-texts")
+@public_limit
+def list_consent_texts() -> Any:
+    language = request.args.get("language", "da")
+    if language not in ("da", "en"):
+        raise invalid("language", "Sproget skal være 'da' eller 'en'. / Language must be da or en.")
+    with get_db().transaction() as session:
+        return [
+            {"purpose": t.purpose, "version": t.version, "text": t.text}
+            for t in active_texts(session, language)
+        ]
+
+
+# --- Finding a booking again: a code by SMS for a new manage token ----------------------------
+
+
+@blueprint.post("/bookings/lookup")
+@lookup_limit
+def start_lookup() -> Any:
+    """Always 202, whether or not the reference and phone match (nothing to probe)."""
+    body = json_body()
+    reference = required_string(body, "reference", max_length=40)
+    phone = required_string(body, "phone", max_length=40)
+    services.start_lookup(get_db(), reference, phone, now=now(), sms_sender=get_sms_sender())
+    return {
+        "message": "Hvis oplysningerne passer, sender vi en kode på SMS. / "
+        "If the details match, we send a code by SMS."
+    }, 202
+
+
+@blueprint.post("/bookings/lookup/confirm")
+@lookup_limit
+def confirm_lookup() -> Any:
+    body = json_body()
+    reference = required_string(body, "reference", max_length=40)
+    code = required_string(body, "code", max_length=20)
+    token = services.confirm_lookup(get_db(), reference, code, now=now())
+    return {"manage_token": token}, 200, {"Cache-Control": "no-store"}
+
+
+# --- About the API and the municipality -------------------------------------------------------
+
+
+@blueprint.get("/municipality")
+def municipality() -> dict[str, Any]:
+    """The municipality's public contact facts, from configuration: the assistant fills its
+    answers (phone, address, opening hours) from here, never from the bot's texts."""
+    config = current_app.config
+    return {
+        "name": config["MUNICIPALITY_NAME"],
+        "phone": config["MUNICIPALITY_PHONE"],
+        "address": config["MUNICIPALITY_ADDRESS"],
+        "opening_hours": {
+            "da": config["MUNICIPALITY_OPENING_HOURS_DA"],
+            "en": config["MUNICIPALITY_OPENING_HOURS_EN"],
+        },
+    }
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Any:
+    return document(current_app.config["PUBLIC_BASE_URL"] + "/api/v1")

@@ -1,0 +1,108 @@
+"""The meeting page itself, for the citizen's link and the caseworker's start route.
+
+A Jitsi token is minted only here, when someone opens the page inside the meeting window.
+The caseworker's start route (web/caseworker) calls `render_meeting(booking, "caseworker", …)`.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, make_response, render_template
+
+from booking.meetings import (
+    JitsiSettings,
+    MeetingState,
+    Participant,
+    caseworker_participant,
+    citizen_participant,
+    meeting_state,
+    meeting_window,
+    mint_token,
+    room_name,
+    when_da,
+    when_en,
+)
+from booking.models import Booking
+from web.extensions import now
+
+
+def render_meeting(
+    booking: Booking,
+    role: str,
+    display_name: str | None = None,
+    *,
+    back_url: str | None = None,
+    links: dict[str, str] | None = None,
+    sms_reminders_active: bool = False,
+) -> Response:
+    """The meeting page for `role` ("caseworker" or "citizen") of this booking.
+
+    Inside the meeting window it embeds Jitsi with a freshly minted token (the caseworker as
+    owner, the citizen as member); outside it, or for a cancelled booking, it says so. The
+    booking's `service` (and for a caseworker its `caseworker`) must be loaded.
+    """
+    settings = JitsiSettings.from_mapping(current_app.config)
+    moment = now()
+    state = meeting_state(booking, settings, now=moment)
+    participant: Participant
+    if role == "caseworker":
+        participant = caseworker_participant(booking.caseworker, display_name)
+    elif role == "citizen":
+        participant = citizen_participant(booking, display_name)
+    else:
+        raise ValueError(f"unknown meeting role {role!r}")
+    token = None
+    if state is MeetingState.OPEN:
+        token = mint_token(settings, booking, participant, now=moment)
+    opens_at = meeting_window(booking, settings).opens_at
+    page = render_template(
+        "meeting/page.html",
+        booking=booking,
+        role=role,
+        state=state.value,
+        participant=participant,
+        jitsi_domain=settings.domain,
+        room=room_name(booking),
+        jwt=token,
+        service_da=booking.service.name("da"),
+        service_en=booking.service.name("en"),
+        starts_da=when_da(booking.start_at),
+        starts_en=when_en(booking.start_at),
+        opens_da=when_da(opens_at),
+        opens_en=when_en(opens_at),
+        opens_in_seconds=max(0, int((opens_at - moment).total_seconds())),
+        back_url=back_url,
+        links=links or {},
+        sms_reminders_active=sms_reminders_active,
+    )
+    response = make_response(page)
+    _meeting_headers(response, settings.domain)
+    response.headers["X-Meeting-State"] = state.value
+    return response
+
+
+def _meeting_headers(response: Response, jitsi_domain: str) -> None:
+    jitsi = f"https://{jitsi_domain}"
+    response.headers["Content-Security-Policy"] = "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' {jitsi}",
+            f"frame-src {jitsi}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+    # Camera, microphone and screen sharing only for the Jitsi frame (and this page).
+    allowed = f'(self "{jitsi}")'
+    response.headers["Permissions-Policy"] = (
+        f"camera={allowed}, microphone={allowed}, display-capture={allowed}, "
+        f"fullscreen={allowed}, autoplay={allowed}, geolocation=(), payment=(), usb=()"
+    )
+    # The page's own address holds the link key; it must not leak to Jitsi as a referrer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    # The page holds a token: never cache it.
+    response.headers["Cache-Control"] = "no-store"
