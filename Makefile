@@ -76,6 +76,7 @@ run: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check booking web tests
 	$(VENV)/bin/ruff format --check booking web tests
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy

@@ -17,9 +17,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.availability import COPENHAGEN, ServiceRules, local_date
 from booking.demo import seed_demo
 from booking.models import Booking, Caseworker, Service, WorkingHours
+from booking.slots import COPENHAGEN, ServiceRules, local_date
 
 CASEWORKERS = 20
 BOOKINGS = 2_000

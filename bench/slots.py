@@ -10,10 +10,16 @@ from sqlalchemy import select
 
 from bench import dataset
 from bench.stats import Figures, summarise
-from booking.availability import Interval, ServiceRules, free_slots, local_midnight
 from booking.db import Database
 from booking.models import Service
-from booking.schedules import load_schedules, search_slots
+from booking.slots import (
+    Interval,
+    ServiceRules,
+    free_slots,
+    load_schedules,
+    local_midnight,
+    search_slots,
+)
 from web.cli import upgrade_database
 
 

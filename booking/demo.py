@@ -7,9 +7,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking import jitsi, tokens
-from booking.accounts import create_user, find_user_by_email
-from booking.consent import ConsentGiven, active_texts, publish_text, record_consents
+from booking.bookings import new_manage_token, new_reference
+from booking.meetings import new_room_name
 from booking.models import (
     Booking,
     BookingStatus,
@@ -21,6 +20,8 @@ from booking.models import (
     WorkingHours,
     utcnow,
 )
+from booking.privacy import ConsentGiven, active_texts, publish_text, record_consents
+from booking.staff import create_user, find_user_by_email
 
 SERVICES = [
     {
@@ -216,7 +217,7 @@ def seed_demo_meetings(session: Session, now: datetime) -> int:
         name, phone, email, language, purposes = DEMO_CITIZENS[i % len(DEMO_CITIZENS)]
         start = base + timedelta(minutes=offset)
         booking = Booking(
-            reference=tokens.new_reference(),
+            reference=new_reference(),
             service=service,
             caseworker=caseworker,
             start_at=start,
@@ -227,8 +228,8 @@ def seed_demo_meetings(session: Session, now: datetime) -> int:
             citizen_email=email,
             language=language,
             channel=Channel.WEB.value,
-            room_name=jitsi.new_room_name(),
-            manage_token_hash=tokens.new_manage_token()[1],
+            room_name=new_room_name(),
+            manage_token_hash=new_manage_token()[1],
             created_at=now,
             updated_at=now,
         )

@@ -32,11 +32,11 @@ from flask import (
 from flask.cli import with_appcontext
 from werkzeug.wrappers import Response
 
-from booking import accounts
-from booking.audit import record_event
+from booking.bookings import StaffPrincipal
 from booking.errors import ValidationFailed
 from booking.models import Role, User
-from booking.services import StaffPrincipal
+from booking.privacy import record_event
+from booking.staff import accounts
 from web.extensions import get_db, limiter, now
 
 blueprint = Blueprint("auth", __name__)

@@ -10,7 +10,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from booking.db import Database
-from booking.notify.sms import SmsSender, sms_sender_from_config
+from booking.notify import SmsSender, sms_sender_from_config
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 

@@ -25,15 +25,13 @@ from flask import (
     url_for,
 )
 
-from booking import data_rights, services
-from booking.availability import COPENHAGEN
-from booking.consent import has_active_consent
+from booking import bookings as services
+from booking.bookings import BookingSettings, ManageToken, data_rights
 from booking.errors import BookingError, NotAllowed
-from booking.formatting import when_da, when_en
-from booking.links import LinkSettings, ics_url, meeting_url
+from booking.meetings import LinkSettings, ics_url, meeting_url, when_da, when_en
 from booking.models import ConsentPurpose
-from booking.schedules import search_slots
-from booking.services import BookingSettings, ManageToken
+from booking.privacy import has_active_consent
+from booking.slots import COPENHAGEN, search_slots
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db, now

@@ -25,30 +25,29 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from booking import consent
-from booking.audit import record_event
-from booking.calendar import (
+from booking.meetings import (
+    MEETING,
     CalendarSettings,
-    caseworker_feed,
-    caseworker_for_feed_token,
-    citizen_invite,
-    feed_bookings,
-)
-from booking.formatting import when_da, when_en
-from booking.jitsi import (
     JitsiSettings,
     MeetingState,
     Participant,
+    caseworker_feed,
+    caseworker_for_feed_token,
     caseworker_participant,
+    citizen_invite,
     citizen_participant,
+    feed_bookings,
     meeting_state,
     meeting_window,
     mint_token,
     room_name,
+    verify_link_key,
+    when_da,
+    when_en,
 )
-from booking.links import MEETING, verify_link_key
 from booking.models import Booking, Caseworker, ConsentPurpose, User
-from booking.notify.outbox import stop_booking_sms_reminders
+from booking.notify import stop_booking_sms_reminders
+from booking.privacy import consent, record_event
 from web.extensions import get_db, limiter, now
 
 blueprint = Blueprint("meeting", __name__)

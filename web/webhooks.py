@@ -13,7 +13,7 @@ import hmac
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
-from booking.notify.delivery import is_stop, record_delivery_status, stop_sms_reminders
+from booking.notify import is_stop, record_delivery_status, stop_sms_reminders
 from web.extensions import get_db, now
 
 blueprint = Blueprint("webhooks", __name__)

@@ -15,10 +15,8 @@ from types import FrameType
 import click
 from flask import current_app
 
-from booking.notify.dispatcher import DispatchSettings, Senders
-from booking.notify.email import email_sender_from_config
-from booking.notify.worker import run_worker
-from booking.retention import apply_retention
+from booking.notify import DispatchSettings, Senders, email_sender_from_config, run_worker
+from booking.privacy import apply_retention
 from web.extensions import get_db, get_sms_sender, now
 
 

@@ -27,12 +27,12 @@ from typing import Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from booking.consent import has_active_consent
 from booking.db import Database
 from booking.models import Booking, BookingStatus, ConsentPurpose, OutboxMessage
 from booking.notify.email import EmailError, EmailSender, OutgoingEmail
 from booking.notify.outbox import REMINDER
 from booking.notify.sms import SmsError, SmsSender
+from booking.privacy import has_active_consent
 
 log = logging.getLogger(__name__)
 

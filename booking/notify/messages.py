@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from booking.formatting import when
+from booking.meetings import when
 
 # GSM 03.38 basic character set; each counts as one septet.
 GSM7_BASIC = frozenset(

@@ -16,12 +16,11 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from booking.calendar import CalendarSettings, citizen_invite
-from booking.consent import has_active_consent, withdraw
-from booking.links import LinkSettings, meeting_url
+from booking.meetings import CalendarSettings, LinkSettings, citizen_invite, meeting_url
 from booking.models import Booking, BookingStatus, ConsentPurpose, OutboxMessage
 from booking.notify import messages
 from booking.notify.messages import MessageContext
+from booking.privacy import has_active_consent, withdraw_consent
 
 CONFIRMATION = "confirmation"
 REMINDER = "reminder"
@@ -143,7 +142,7 @@ def stop_booking_sms_reminders(
     The one way every channel (manage page, meeting page, inbound STOP) stops reminders.
     Returns False when no consent was active.
     """
-    withdrawn = withdraw(booking, ConsentPurpose.SMS_REMINDERS.value, now=now, via=via)
+    withdrawn = withdraw_consent(booking, ConsentPurpose.SMS_REMINDERS.value, now=now, via=via)
     void_reminders(session, booking, now=now)
     return withdrawn
 

@@ -1,7 +1,7 @@
 """PostgreSQL: no two confirmed bookings of one caseworker overlap (exclusion constraint).
 
 SQLite has no exclusion constraints; there the booking transaction is BEGIN IMMEDIATE and
-re-checks for overlaps inside it (booking/services.py).
+re-checks for overlaps inside it (booking/bookings/placement.py).
 
 Revision ID: 0002
 Revises: 0001

@@ -10,9 +10,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from booking import services
-from booking.availability import COPENHAGEN
-from booking.consent import ConsentGiven
+from booking import bookings
+from booking.bookings import BookingRequest, ManageToken, StaffPrincipal, placement
 from booking.db import Database
 from booking.errors import (
     CodeRejected,
@@ -33,13 +32,14 @@ from booking.models import (
     OneTimeCode,
     OutboxMessage,
 )
-from booking.notify.sms import MemorySmsSender
-from booking.services import BookingRequest, ManageToken, StaffPrincipal
+from booking.notify import MemorySmsSender
+from booking.privacy import ConsentGiven
+from booking.slots import COPENHAGEN
 from tests.support.factories import make_caseworker, make_service, publish_demo_consent_texts
 
 NOW = datetime(2030, 1, 7, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen
 TUESDAY_9 = datetime(2030, 1, 8, 9, 0, tzinfo=COPENHAGEN)
-SETTINGS = services.BookingSettings.from_mapping(
+SETTINGS = bookings.BookingSettings.from_mapping(
     {"SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": "https://booking.test", "MUNICIPALITY_NAME": "X"}
 )
 
@@ -77,8 +77,8 @@ def request(**overrides: object) -> BookingRequest:
     return BookingRequest(**fields)  # type: ignore[arg-type]
 
 
-def book(db: Database, key: str | None = None, **overrides: object) -> services.BookingCreated:
-    return services.book(
+def book(db: Database, key: str | None = None, **overrides: object) -> bookings.BookingCreated:
+    return bookings.book(
         db,
         request(**overrides),
         now=NOW,
@@ -204,7 +204,7 @@ def test_the_citizen_cancels_with_the_token_and_only_once(db: Database) -> None:
     setup_service(db)
     created = book(db)
     with pytest.raises(NotAllowed):
-        services.cancel(
+        bookings.cancel(
             db,
             created.reference,
             auth=ManageToken("wrong"),
@@ -213,7 +213,7 @@ def test_the_citizen_cancels_with_the_token_and_only_once(db: Database) -> None:
             settings=SETTINGS,
         )
     assert booking_row(db, created.reference).status == "confirmed"
-    view = services.cancel(
+    view = bookings.cancel(
         db,
         created.reference.lower().replace("-", ""),
         auth=ManageToken(created.manage_token),
@@ -225,7 +225,7 @@ def test_the_citizen_cancels_with_the_token_and_only_once(db: Database) -> None:
     row = booking_row(db, created.reference)
     assert (row.cancel_reason, row.cancelled_by, row.sequence) == ("Syg", "citizen", 1)
     with pytest.raises(InvalidState):
-        services.cancel(
+        bookings.cancel(
             db,
             created.reference,
             auth=ManageToken(created.manage_token),
@@ -241,7 +241,7 @@ def test_a_meeting_that_has_begun_cannot_be_cancelled(db: Database) -> None:
     setup_service(db)
     created = book(db)
     with pytest.raises(InvalidState):
-        services.cancel(
+        bookings.cancel(
             db,
             created.reference,
             auth=ManageToken(created.manage_token),
@@ -256,11 +256,11 @@ def test_rescheduling_moves_the_booking_and_frees_the_old_time(db: Database) -> 
     created = book(db)
     auth = ManageToken(created.manage_token)
     later = TUESDAY_9 + timedelta(hours=2)
-    view = services.reschedule(db, created.reference, later, auth=auth, now=NOW, settings=SETTINGS)
+    view = bookings.reschedule(db, created.reference, later, auth=auth, now=NOW, settings=SETTINGS)
     assert view.start == later and view.sequence == 1
     other = book(db, name="Bo Hansen")  # the old time is free again
     with pytest.raises(SlotUnavailable):
-        services.reschedule(
+        bookings.reschedule(
             db,
             other.reference,
             later,
@@ -269,7 +269,7 @@ def test_rescheduling_moves_the_booking_and_frees_the_old_time(db: Database) -> 
             settings=SETTINGS,
         )
     with pytest.raises(InvalidStart):
-        services.reschedule(
+        bookings.reschedule(
             db,
             created.reference,
             later + timedelta(minutes=5),
@@ -286,7 +286,7 @@ def test_a_booking_may_move_onto_an_overlapping_time_of_its_own(db: Database) ->
         make_caseworker(session, services=[service], hours=(time(8), time(16)))
         publish_demo_consent_texts(session)
     created = book(db)
-    moved = services.reschedule(
+    moved = bookings.reschedule(
         db,
         created.reference,
         TUESDAY_9 + timedelta(minutes=30),
@@ -306,12 +306,12 @@ def test_caseworkers_act_only_on_their_own_bookings_and_every_read_is_audited(
     stranger = StaffPrincipal(user_id=11, caseworker_id=second, role="caseworker")
     admin = StaffPrincipal(user_id=12, caseworker_id=None, role="admin")
     with pytest.raises(NotAllowed):
-        services.get(db, created.reference, auth=stranger, now=NOW)
-    assert services.get(db, created.reference, auth=owner, now=NOW).citizen_name == "Anna Jensen"
-    services.set_note(db, created.reference, "Husk CV", auth=admin, now=NOW)
-    assert services.get(db, created.reference, auth=owner, now=NOW).caseworker_note == "Husk CV"
+        bookings.get(db, created.reference, auth=stranger, now=NOW)
+    assert bookings.get(db, created.reference, auth=owner, now=NOW).citizen_name == "Anna Jensen"
+    bookings.set_note(db, created.reference, "Husk CV", auth=admin, now=NOW)
+    assert bookings.get(db, created.reference, auth=owner, now=NOW).caseworker_note == "Husk CV"
     assert (
-        services.get(
+        bookings.get(
             db, created.reference, auth=ManageToken(created.manage_token), now=NOW
         ).caseworker_note
         is None
@@ -322,7 +322,7 @@ def test_caseworkers_act_only_on_their_own_bookings_and_every_read_is_audited(
     assert ("10", "booking.view") in events and ("12", "booking.note") in events
     assert "Husk" not in repr(details) and "Anna" not in repr(details)
     with pytest.raises(NotFound):
-        services.get(db, "ZZZZ-ZZZZ", auth=admin, now=NOW)
+        bookings.get(db, "ZZZZ-ZZZZ", auth=admin, now=NOW)
 
 
 def test_a_meeting_is_marked_held_or_missed_only_after_it_began(db: Database) -> None:
@@ -330,13 +330,13 @@ def test_a_meeting_is_marked_held_or_missed_only_after_it_began(db: Database) ->
     created = book(db)
     owner = StaffPrincipal(user_id=1, caseworker_id=worker, role="caseworker")
     with pytest.raises(InvalidState):
-        services.mark_completed(db, created.reference, auth=owner, now=NOW)
+        bookings.mark_completed(db, created.reference, auth=owner, now=NOW)
     after = TUESDAY_9 + timedelta(minutes=40)
-    assert services.mark_no_show(db, created.reference, auth=owner, now=after).status == "no_show"
+    assert bookings.mark_no_show(db, created.reference, auth=owner, now=after).status == "no_show"
     with pytest.raises(InvalidState):
-        services.mark_completed(db, created.reference, auth=owner, now=after)
+        bookings.mark_completed(db, created.reference, auth=owner, now=after)
     with pytest.raises(NotAllowed):
-        services.mark_completed(
+        bookings.mark_completed(
             db,
             created.reference,
             auth=ManageToken(created.manage_token),
@@ -352,7 +352,7 @@ def start_lookup(
     now: datetime = NOW,
 ) -> str | None:
     before = len(sms.sent)
-    services.start_lookup(db, reference, phone, now=now, sms_sender=sms)
+    bookings.start_lookup(db, reference, phone, now=now, sms_sender=sms)
     if len(sms.sent) == before:
         return None
     match = re.search(r"\b(\d{6})\b", sms.sent[-1]["body"])
@@ -369,12 +369,12 @@ def test_lookup_sends_a_code_only_when_reference_and_phone_match(db: Database) -
     code = start_lookup(db, sms, created.reference, phone="20304050")
     assert code is not None and sms.sent[-1]["to"] == "+4520304050"
     assert "kode" in sms.sent[-1]["body"]
-    token = services.confirm_lookup(db, created.reference, code, now=NOW + timedelta(minutes=9))
-    assert services.get(db, created.reference, auth=ManageToken(token), now=NOW).status
+    token = bookings.confirm_lookup(db, created.reference, code, now=NOW + timedelta(minutes=9))
+    assert bookings.get(db, created.reference, auth=ManageToken(token), now=NOW).status
     # The confirmation's link keeps working beside the token the lookup handed out.
-    assert services.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
+    assert bookings.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
     with pytest.raises(CodeRejected):  # a code works once
-        services.confirm_lookup(db, created.reference, code, now=NOW)
+        bookings.confirm_lookup(db, created.reference, code, now=NOW)
 
 
 def test_a_new_lookup_replaces_the_previous_lookup_token_only(db: Database) -> None:
@@ -383,14 +383,14 @@ def test_a_new_lookup_replaces_the_previous_lookup_token_only(db: Database) -> N
     sms = MemorySmsSender()
     first_code = start_lookup(db, sms, created.reference)
     assert first_code is not None
-    first = services.confirm_lookup(db, created.reference, first_code, now=NOW)
+    first = bookings.confirm_lookup(db, created.reference, first_code, now=NOW)
     second_code = start_lookup(db, sms, created.reference)
     assert second_code is not None
-    second = services.confirm_lookup(db, created.reference, second_code, now=NOW)
+    second = bookings.confirm_lookup(db, created.reference, second_code, now=NOW)
     with pytest.raises(NotAllowed):
-        services.get(db, created.reference, auth=ManageToken(first), now=NOW)
-    assert services.get(db, created.reference, auth=ManageToken(second), now=NOW)
-    assert services.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
+        bookings.get(db, created.reference, auth=ManageToken(first), now=NOW)
+    assert bookings.get(db, created.reference, auth=ManageToken(second), now=NOW)
+    assert bookings.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
 
 
 def test_wrong_codes_are_counted_and_the_fifth_ends_the_code(db: Database) -> None:
@@ -402,13 +402,13 @@ def test_wrong_codes_are_counted_and_the_fifth_ends_the_code(db: Database) -> No
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for attempt in range(1, 6):
         with pytest.raises(CodeRejected):
-            services.confirm_lookup(db, created.reference, wrong, now=NOW)
+            bookings.confirm_lookup(db, created.reference, wrong, now=NOW)
         with db.transaction() as session:
             assert session.scalars(select(OneTimeCode)).one().failed_attempts == attempt
     with pytest.raises(CodeRejected):
-        services.confirm_lookup(db, created.reference, code, now=NOW)
+        bookings.confirm_lookup(db, created.reference, code, now=NOW)
     assert booking_row(db, created.reference).manage_token_hash  # unchanged, still usable
-    services.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
+    bookings.get(db, created.reference, auth=ManageToken(created.manage_token), now=NOW)
 
 
 def test_an_expired_code_is_rejected(db: Database) -> None:
@@ -418,7 +418,7 @@ def test_an_expired_code_is_rejected(db: Database) -> None:
     code = start_lookup(db, sms, created.reference)
     assert code is not None
     with pytest.raises(CodeRejected):
-        services.confirm_lookup(db, created.reference, code, now=NOW + timedelta(minutes=10))
+        bookings.confirm_lookup(db, created.reference, code, now=NOW + timedelta(minutes=10))
 
 
 def test_at_most_three_codes_an_hour_go_to_one_booking(db: Database) -> None:
@@ -431,10 +431,10 @@ def test_at_most_three_codes_an_hour_go_to_one_booking(db: Database) -> None:
     assert [c is not None for c in codes] == [True, True, True, False]
     assert codes[2] is not None
     with pytest.raises(CodeRejected):  # a newer code replaces the older one
-        services.confirm_lookup(
+        bookings.confirm_lookup(
             db, created.reference, codes[0] or "", now=NOW + timedelta(minutes=5)
         )
-    services.confirm_lookup(db, created.reference, codes[2], now=NOW + timedelta(minutes=5))
+    bookings.confirm_lookup(db, created.reference, codes[2], now=NOW + timedelta(minutes=5))
 
 
 @pytest.mark.postgres
@@ -447,13 +447,13 @@ def test_on_postgresql_the_exclusion_constraint_catches_a_stale_read(
     try:
         first, second = setup_service(db, caseworkers=2)
         book(db)  # goes to `first`
-        real = services.load_schedules
+        real = placement.load_schedules
 
         def stale(*args: object, **kwargs: object) -> list[object]:
             return [replace(s, busy=()) for s in real(*args, **kwargs)]  # type: ignore[arg-type]
 
-        monkeypatch.setattr(services, "load_schedules", stale)
-        monkeypatch.setattr(services, "_least_loaded_first", lambda s, c, st, prefer: sorted(c))
+        monkeypatch.setattr(placement, "load_schedules", stale)
+        monkeypatch.setattr(placement, "_least_loaded_first", lambda s, c, st, prefer: sorted(c))
         moved = book(db, name="Bo Hansen")
         assert booking_row(db, moved.reference).caseworker_id == second
         with pytest.raises(SlotUnavailable):

@@ -18,8 +18,14 @@ from sqlalchemy import select
 
 from booking.db import Database
 from booking.models import OutboxMessage
-from booking.notify import outbox
-from booking.notify.dispatcher import DispatchSettings, Senders, dispatch_once
+from booking.notify import (
+    DispatchSettings,
+    MemorySmsSender,
+    NotifySettings,
+    Senders,
+    dispatch_once,
+    outbox,
+)
 from booking.notify.email import (
     ConsoleEmailSender,
     EmailError,
@@ -27,8 +33,6 @@ from booking.notify.email import (
     SmtpEmailSender,
     email_sender_from_config,
 )
-from booking.notify.outbox import NotifySettings
-from booking.notify.sms import MemorySmsSender
 from tests.support.factories import make_booking, make_caseworker, make_service
 
 NOW = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from booking.db import Database
 from booking.models import OutboxMessage
-from booking.notify import outbox
-from booking.notify.outbox import NotifySettings
+from booking.notify import NotifySettings, outbox
 from tests.support.factories import make_booking, make_caseworker, make_service
 
 NOW = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)

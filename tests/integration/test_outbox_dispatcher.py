@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from booking.db import Database
 from booking.models import OutboxMessage
+from booking.notify import MemoryEmailSender, MemorySmsSender
 from booking.notify.dispatcher import (
     DispatchSettings,
     Senders,
@@ -18,8 +19,6 @@ from booking.notify.dispatcher import (
     claim_due,
     dispatch_once,
 )
-from booking.notify.email import MemoryEmailSender
-from booking.notify.sms import MemorySmsSender
 from booking.notify.twilio_sms import TwilioSmsSender
 from tests.support.factories import make_booking, make_caseworker, make_outbox_message, make_service
 from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, Fault

@@ -10,10 +10,7 @@ from pathlib import Path
 
 from booking.db import Database
 from booking.models import Booking
-from booking.notify.dispatcher import DispatchSettings, Senders
-from booking.notify.email import MemoryEmailSender
-from booking.notify.sms import MemorySmsSender
-from booking.notify.worker import run_worker
+from booking.notify import DispatchSettings, MemoryEmailSender, MemorySmsSender, Senders, run_worker
 from tests.support.factories import make_booking, make_caseworker, make_outbox_message, make_service
 
 ROOT = Path(__file__).resolve().parents[2]

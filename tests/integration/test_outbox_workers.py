@@ -16,10 +16,8 @@ from sqlalchemy import select
 
 from booking.db import Database
 from booking.models import OutboxMessage
-from booking.notify.dispatcher import DispatchSettings, Senders, claim_due
-from booking.notify.email import MemoryEmailSender
+from booking.notify import DispatchSettings, MemoryEmailSender, Senders, claim_due, run_worker
 from booking.notify.twilio_sms import TwilioSmsSender
-from booking.notify.worker import run_worker
 from tests.support.factories import make_booking, make_caseworker, make_outbox_message, make_service
 from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from booking.db import Database
 from booking.models import AuditEvent, Booking, IdempotencyRecord, OneTimeCode, OutboxMessage
-from booking.retention import apply_retention, export_booking
+from booking.privacy import apply_retention, export_booking
 from tests.support.factories import (
     make_booking,
     make_caseworker,

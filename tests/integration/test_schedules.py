@@ -14,12 +14,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.availability import COPENHAGEN, Interval, local_midnight
 from booking.db import Database
 from booking.demo import seed_demo
 from booking.errors import NotFound, ValidationFailed
 from booking.models import Absence, Booking, BookingStatus, Caseworker, Service, WorkingHours
-from booking.schedules import MAX_SEARCH_DAYS, load_schedules, search_slots
+from booking.slots import (
+    COPENHAGEN,
+    MAX_SEARCH_DAYS,
+    Interval,
+    load_schedules,
+    local_midnight,
+    search_slots,
+)
 
 MONDAY = date(2026, 11, 30)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from booking.notify.sms import SmsError, sms_sender_from_config
+from booking.notify import SmsError, sms_sender_from_config
 from booking.notify.twilio_sms import TwilioSmsSender
 from tests.support.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM, FakeTwilio, Fault
 

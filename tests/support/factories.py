@@ -8,7 +8,6 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from booking.consent import publish_text
 from booking.models import (
     Booking,
     Caseworker,
@@ -17,6 +16,7 @@ from booking.models import (
     Service,
     WorkingHours,
 )
+from booking.privacy import publish_text
 
 
 def make_service(session: Session, *, code: str = "jobcenter", **overrides: object) -> Service:

@@ -1,4 +1,4 @@
-"""Hand-computed examples for the slot engine (booking/availability.py).
+"""Hand-computed examples for the slot engine (booking/slots/engine.py).
 
 Times in comments are Copenhagen wall-clock. November 2026 is winter time (UTC+1).
 """
@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from booking.availability import (
+from booking.errors import InvalidStart
+from booking.slots import (
     COPENHAGEN,
     CaseworkerSchedule,
     Interval,
@@ -20,7 +21,6 @@ from booking.availability import (
     free_slots,
     local_midnight,
 )
-from booking.errors import InvalidStart
 
 MONDAY = date(2026, 11, 30)
 LONG_BEFORE = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)

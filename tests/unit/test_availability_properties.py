@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from booking.availability import (
+from booking.slots import (
     COPENHAGEN,
     CaseworkerSchedule,
     Interval,

@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from booking.calendar import (
+from booking.meetings import (
     CalendarSettings,
+    LinkSettings,
     caseworker_feed,
     citizen_invite,
+    meeting_url,
     minimised_name,
 )
-from booking.links import LinkSettings, meeting_url
 from booking.models import Booking, Caseworker, Service
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

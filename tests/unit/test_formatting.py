@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from booking.formatting import when, when_da, when_en
+from booking.meetings import when, when_da, when_en
 
 WINTER = datetime(2026, 12, 1, 8, 45, tzinfo=UTC)  # 09:45 in Copenhagen (UTC+1)
 SUMMER = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)  # 10:00 in Copenhagen (UTC+2)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from booking.jitsi import (
+from booking.meetings import (
     JitsiSettings,
     MeetingNotOpen,
     MeetingState,

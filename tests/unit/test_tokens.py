@@ -8,10 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from booking import tokens
+from booking.bookings import normalise_phone, tokens
+from booking.bookings.idempotency import ResponseCipher, check_key, request_fingerprint, scope_id
 from booking.errors import ValidationFailed
-from booking.idempotency import ResponseCipher, check_key, request_fingerprint, scope_id
-from booking.phone import normalise_phone
 
 
 def test_references_are_readable_and_avoid_confusable_characters() -> None:

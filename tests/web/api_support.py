@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from booking.availability import COPENHAGEN
 from booking.db import Database
+from booking.slots import COPENHAGEN
 from tests.support.factories import make_caseworker, make_service, publish_demo_consent_texts
 
 NOW = datetime(2030, 1, 7, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen

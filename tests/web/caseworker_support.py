@@ -13,10 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking import accounts, tokens
+from booking.bookings import tokens
 from booking.db import Database
 from booking.demo import seed_demo
 from booking.models import Booking, Caseworker, ConsentRecord, OutboxMessage, Role, Service
+from booking.staff import accounts
 
 PASSWORD = "korrekt hest batteri"
 # A Wednesday in November (no DST change nearby), 07:00 UTC = 08:00 in Copenhagen.

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from booking import accounts
 from booking.errors import ValidationFailed
 from booking.models import User
+from booking.staff import accounts
 from tests.web.caseworker_support import (
     NOW,
     PASSWORD,

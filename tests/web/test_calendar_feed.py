@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from icalendar import Calendar
 from sqlalchemy import select
 
-from booking.calendar import caseworker_for_feed_token, revoke_feed_token, rotate_feed_token
 from booking.db import Database
+from booking.meetings import caseworker_for_feed_token, revoke_feed_token, rotate_feed_token
 from booking.models import AuditEvent, Caseworker
 from tests.support.factories import make_booking, make_caseworker, make_service
 from web import create_app

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from booking.db import Database
-from booking.links import LinkSettings, link_key, meeting_url
+from booking.meetings import LinkSettings, link_key, meeting_url
 from booking.models import AuditEvent, Booking, ConsentRecord, OutboxMessage
 from tests.support.factories import (
     make_booking,

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.wrappers import Response
 
-from booking import accounts
-from booking.audit import record_event
 from booking.errors import NotFound, ValidationFailed
 from booking.models import Caseworker, Role, Service, User
+from booking.privacy import record_event
+from booking.staff import accounts
 from web.auth import current_user, role_required
 from web.extensions import get_db, now
 

@@ -11,7 +11,7 @@ from typing import cast
 
 from flask import current_app, g, request
 
-from booking.services import Auth, ManageToken, StaffPrincipal
+from booking.bookings import Auth, ManageToken, StaffPrincipal
 from web.api import blueprint
 from web.auth import current_principal as staff_principal
 from web.errors import ApiError

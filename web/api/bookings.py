@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request
 
-from booking import idempotency, services
-from booking.consent import ConsentGiven
-from booking.links import LinkSettings, ics_url, meeting_url
-from booking.services import BookingView
+from booking import bookings as services
+from booking.bookings import BookingView, idempotency
+from booking.meetings import LinkSettings, ics_url, meeting_url
+from booking.privacy import ConsentGiven
 from web.api import blueprint
 from web.api.auth import booking_auth, create_limit, idempotency_scope, public_limit
 from web.api.validation import (

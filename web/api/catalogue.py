@@ -8,10 +8,9 @@ from typing import Any
 from flask import request
 from sqlalchemy import select
 
-from booking.availability import local_date
-from booking.consent import active_texts
 from booking.models import Service
-from booking.schedules import search_slots
+from booking.privacy import active_texts
+from booking.slots import local_date, search_slots
 from web.api import blueprint
 from web.api.auth import public_limit
 from web.api.validation import invalid, iso, query_date

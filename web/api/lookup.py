@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from booking import services
+from booking import bookings as services
 from web.api import blueprint
 from web.api.auth import lookup_limit
 from web.api.validation import json_body, required_string

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import request
 
-from booking.availability import COPENHAGEN
+from booking.slots import COPENHAGEN
 from web.errors import ApiError
 
 MAX_BODY_BYTES = 64 * 1024

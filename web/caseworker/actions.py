@@ -12,10 +12,10 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from booking import services
-from booking.availability_admin import local_moment
+from booking import bookings as services
 from booking.errors import BookingError, NotAllowed, NotFound
 from booking.models import Booking
+from booking.slots import local_moment
 from web.auth import current_principal
 from web.caseworker.common import audit, blueprint, caseworker_required, me, own_booking
 from web.caseworker.meetings import meeting_page

@@ -8,7 +8,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from booking import availability_admin as avail
+from booking import slots as avail
 from booking.errors import NotFound, ValidationFailed
 from web.caseworker.common import blueprint, caseworker_required, my_caseworker
 from web.extensions import get_db, now

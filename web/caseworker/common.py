@@ -11,10 +11,10 @@ from flask import Blueprint, abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from booking import tokens
-from booking.audit import record_event
-from booking.availability import COPENHAGEN
+from booking.bookings import tokens
 from booking.models import Booking, Caseworker, Role
+from booking.privacy import record_event
+from booking.slots import COPENHAGEN
 from web.auth import CurrentUser, current_user, role_required
 from web.extensions import now
 

@@ -9,8 +9,8 @@ from flask import current_app, jsonify, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from booking.availability import COPENHAGEN, local_date, local_midnight
 from booking.models import Absence, Booking, BookingStatus, OutboxMessage, WorkingHours
+from booking.slots import COPENHAGEN, local_date, local_midnight
 from web.caseworker.common import audit, blueprint, caseworker_required, me
 from web.caseworker.meetings import STATUSES
 from web.errors import ApiError

@@ -7,8 +7,8 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from booking.audit import record_event
-from booking.calendar import revoke_feed_token, rotate_feed_token
+from booking.meetings import revoke_feed_token, rotate_feed_token
+from booking.privacy import record_event
 from web.caseworker.common import blueprint, caseworker_required, me, my_caseworker
 from web.extensions import get_db, now
 

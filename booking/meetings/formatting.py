@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from booking.availability import COPENHAGEN
+from booking.slots import COPENHAGEN
 
 WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 MONTHS_DA = (

@@ -8,14 +8,6 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.availability import (
-    CaseworkerSchedule,
-    Interval,
-    ServiceRules,
-    Slot,
-    free_slots,
-    local_midnight,
-)
 from booking.errors import NotFound, ValidationFailed
 from booking.models import (
     Absence,
@@ -25,6 +17,14 @@ from booking.models import (
     Service,
     WorkingHours,
     caseworker_services,
+)
+from booking.slots.engine import (
+    CaseworkerSchedule,
+    Interval,
+    ServiceRules,
+    Slot,
+    free_slots,
+    local_midnight,
 )
 
 MAX_SEARCH_DAYS = 62

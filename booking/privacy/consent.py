@@ -123,7 +123,7 @@ def has_active_consent(booking: Booking, purpose: str) -> bool:
     return any(c.purpose == purpose and c.withdrawn_at is None for c in booking.consents)
 
 
-def withdraw(booking: Booking, purpose: str, *, now: datetime, via: str) -> bool:
+def withdraw_consent(booking: Booking, purpose: str, *, now: datetime, via: str) -> bool:
     """Mark the citizen's consent for `purpose` withdrawn. Returns False if none was active."""
     changed = False
     for record in booking.consents:

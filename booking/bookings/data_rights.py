@@ -1,7 +1,8 @@
 """The citizen's rights over their booking data, exercised with the manage token.
 
 See (art. 15), take away (art. 20), erase (art. 17) and withdraw consent (art. 7(3)): each
-is as easy as booking was, through the manage link in the confirmation.
+is as easy as booking was, through the manage link in the confirmation. What an export holds
+and what erasure removes is `booking.privacy`'s; this module is who may ask for it.
 """
 
 from __future__ import annotations
@@ -11,27 +12,19 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from booking.audit import record_event
+from booking.bookings.access import ManageToken, audit_booking, authorised_booking
 from booking.db import Database
 from booking.errors import InvalidState
 from booking.models import BookingStatus, ConsentPurpose
-from booking.notify.outbox import stop_booking_sms_reminders
-from booking.retention import anonymise_booking, export_booking
-from booking.services import ManageToken, authorised_booking
+from booking.notify import stop_booking_sms_reminders
+from booking.privacy import anonymise_booking, export_booking
 
 
 def export(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> dict[str, Any]:
     """Everything held about the citizen of this booking, as JSON-ready data."""
     with db.transaction() as session:
         booking = authorised_booking(session, reference, auth)
-        record_event(
-            session,
-            actor_type="citizen",
-            actor_id=None,
-            action="booking.export",
-            booking_id=booking.id,
-            now=now,
-        )
+        audit_booking(session, auth, "booking.export", booking, now)
         return export_booking(session, booking.id)
 
 
@@ -43,15 +36,8 @@ def withdraw_sms_reminders(
         booking = authorised_booking(session, reference, auth, lock=True)
         changed = stop_booking_sms_reminders(session, booking, now=now, via="web")
         if changed:
-            record_event(
-                session,
-                actor_type="citizen",
-                actor_id=None,
-                action="consent.withdraw",
-                booking_id=booking.id,
-                detail={"purpose": ConsentPurpose.SMS_REMINDERS.value},
-                now=now,
-            )
+            purpose = ConsentPurpose.SMS_REMINDERS.value
+            audit_booking(session, auth, "consent.withdraw", booking, now, purpose=purpose)
         return changed
 
 

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from booking import tokens
-from booking.audit import record_event
+from booking.bookings import tokens
+from booking.bookings.phone import normalise_phone
 from booking.db import Database
 from booking.errors import CodeRejected, ValidationFailed
 from booking.models import Booking, BookingStatus, OneTimeCode
-from booking.notify.sms import SmsError, SmsSender
-from booking.phone import normalise_phone
+from booking.notify import SmsError, SmsSender
+from booking.privacy import record_event
 
 log = logging.getLogger(__name__)
 

@@ -1,23 +1,19 @@
-"""iCalendar files: the citizen's invite for one booking, and each caseworker's subscribed feed.
+"""iCalendar files: the citizen's invite for one booking, and what every calendar file shares.
 
 The invite is an iTIP message (RFC 5546): `METHOD:REQUEST` with a `UID` that stays the same for
 the life of the booking and a `SEQUENCE` the booking service bumps on every reschedule, so the
 citizen's calendar moves the event instead of adding a second one; `METHOD:CANCEL` removes it.
-The caseworker feed is a published calendar at a secret URL; only a hash of its token is kept,
-and it shows citizens by first name and initial only.
+The caseworker's feed (`booking.meetings.calendar_feed`) is built on the same calendar shell.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from icalendar import (
     Alarm,
@@ -30,19 +26,13 @@ from icalendar import (
     vRecur,
     vText,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from booking.links import LinkSettings, meeting_url
-from booking.models import Booking, BookingStatus, Caseworker
+from booking.meetings.links import LinkSettings, meeting_url
+from booking.models import Booking, BookingStatus
+from booking.slots import COPENHAGEN
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 PRODID = "-//Borgerbooking//Borgerbooking//DA"
-FEED_PAST = timedelta(days=30)
-FEED_REFRESH = "PT15M"
 ALARM_BEFORE = timedelta(minutes=15)
-# secrets.token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
-FEED_TOKEN_MAX_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -112,7 +102,7 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     url = meeting_url(settings.links, booking.reference)
     municipality = settings.municipality_name or "kommunen"
 
-    calendar = _calendar(method="CANCEL" if cancelled else "REQUEST")
+    calendar = new_calendar(method="CANCEL" if cancelled else "REQUEST")
     event = Event()
     event.add("uid", invite_uid(booking, settings))
     event.add("sequence", booking.sequence)
@@ -150,7 +140,8 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     return calendar.to_ical()
 
 
-def _calendar(*, method: str | None) -> Calendar:
+def new_calendar(*, method: str | None) -> Calendar:
+    """An empty calendar with our PRODID and the Copenhagen time zone (and `method`, if any)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -200,103 +191,3 @@ def _alarm(text: str) -> Alarm:
     alarm.add("description", text)
     alarm.add("trigger", -ALARM_BEFORE)
     return alarm
-
-
-# --- The caseworker's feed -------------------------------------------------------------------
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def rotate_feed_token(session: Session, caseworker: Caseworker) -> str:
-    """Give the caseworker a new feed URL token; the old one stops working at once.
-
-    Returns the token in plain text, to be shown once; only its SHA-256 is stored.
-    """
-    token = secrets.token_urlsafe(32)
-    caseworker.calendar_feed_token_hash = _hash_token(token)
-    session.flush()
-    return token
-
-
-def revoke_feed_token(session: Session, caseworker: Caseworker) -> None:
-    """Turn the caseworker's feed off: every subscribed calendar stops getting updates."""
-    caseworker.calendar_feed_token_hash = None
-    session.flush()
-
-
-def caseworker_for_feed_token(session: Session, token: str) -> Caseworker | None:
-    """The active caseworker whose feed `token` opens, or None for an unknown or revoked token."""
-    if not token or len(token) > FEED_TOKEN_MAX_LENGTH:
-        return None
-    return session.scalar(
-        select(Caseworker).where(
-            Caseworker.calendar_feed_token_hash == _hash_token(token),
-            Caseworker.active.is_(True),
-        )
-    )
-
-
-def minimised_name(full_name: str | None) -> str:
-    """First name and the initial of the last name: "Anna Marie Jensen" → "Anna J."."""
-    parts = (full_name or "").split()
-    if not parts:
-        return "borger"
-    if len(parts) == 1:
-        return parts[0]
-    return f"{parts[0]} {parts[-1][0].upper()}."
-
-
-def feed_bookings(session: Session, caseworker: Caseworker, *, now: datetime) -> list[Booking]:
-    """The caseworker's confirmed meetings from 30 days back onwards, oldest first."""
-    return list(
-        session.scalars(
-            select(Booking)
-            .where(
-                Booking.caseworker_id == caseworker.id,
-                Booking.status == BookingStatus.CONFIRMED.value,
-                Booking.start_at >= now - FEED_PAST,
-            )
-            .order_by(Booking.start_at)
-        )
-    )
-
-
-def caseworker_feed(
-    caseworker: Caseworker,
-    bookings: Iterable[Booking],
-    settings: CalendarSettings,
-    *,
-    now: datetime,
-) -> bytes:
-    """The published calendar a caseworker subscribes to (Outlook, Google Calendar).
-
-    Each meeting links to the caseworker's own start route; no phone numbers or e-mails.
-    """
-    calendar = _calendar(method="PUBLISH")
-    calendar.add("x-wr-calname", f"Borgerbooking: {caseworker.name}")
-    calendar.add("x-wr-timezone", "Europe/Copenhagen")
-    calendar.add("refresh-interval", vText(FEED_REFRESH), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", FEED_REFRESH)
-    base = settings.links.public_base_url
-    for booking in bookings:
-        start_url = f"{base}/caseworker/meetings/{booking.reference}/start"
-        event = Event()
-        event.add("uid", f"feed-{booking.reference}@{settings.uid_domain}")
-        event.add("sequence", booking.sequence)
-        event.add("dtstamp", now)
-        event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
-        event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
-        event.add("summary", f"Videomøde: {minimised_name(booking.citizen_name)}")
-        event.add("url", start_url)
-        event.add("location", start_url)
-        event.add(
-            "description",
-            f"{booking.service.name_da} · {booking.reference}\n"
-            f"Start mødet / Start the meeting: {start_url}",
-        )
-        event.add("status", "CONFIRMED")
-        event.add("class", "PRIVATE")
-        calendar.add_component(event)
-    return calendar.to_ical()

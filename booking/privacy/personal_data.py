@@ -1,38 +1,19 @@
-"""Retention and the citizen's data rights: automatic anonymisation, export and erasure.
+"""What is held about a citizen, for their rights: all of it as JSON, or all of it removed.
 
-A booking's personal data (name, phone, e-mail, the caseworker's note, message recipients and
-bodies) is kept for the service's retention period after the meeting, then anonymised. The row
-itself stays, without personal data, so statistics and the audit trail keep their meaning.
-Consent records stay too: they hold no personal data of their own and prove what was shown.
+The export answers the rights of access and portability (GDPR art. 15 and 20); anonymisation
+is erasure (art. 17) and also what retention does when a booking's time is up.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from booking.audit import record_event
-from booking.models import (
-    Booking,
-    IdempotencyRecord,
-    OneTimeCode,
-    OutboxMessage,
-    Service,
-)
-
-# Used one-time codes and expired codes are useless after a day; keep them no longer.
-ONE_TIME_CODE_GRACE = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class RetentionReport:
-    bookings_anonymised: int
-    one_time_codes_deleted: int
-    idempotency_records_deleted: int
+from booking.models import Booking, IdempotencyRecord, OneTimeCode, OutboxMessage
+from booking.privacy.audit import record_event
 
 
 def anonymise_booking(session: Session, booking: Booking, *, now: datetime, reason: str) -> None:
@@ -63,39 +44,6 @@ def anonymise_booking(session: Session, booking: Booking, *, now: datetime, reas
         booking_id=booking.id,
         detail={"reason": reason},
         now=now,
-    )
-
-
-def apply_retention(session: Session, *, now: datetime, batch: int = 500) -> RetentionReport:
-    """Anonymise bookings whose retention period has run out; drop expired codes and replays.
-
-    Runs in the caller's transaction; safe to run again and from several workers (each
-    booking is only anonymised once, and a second pass finds nothing left to do).
-    """
-    anonymised = 0
-    for service in session.scalars(select(Service)):
-        cutoff = now - timedelta(days=service.retention_days)
-        expired = session.scalars(
-            select(Booking)
-            .where(
-                Booking.service_id == service.id,
-                Booking.end_at < cutoff,
-                Booking.anonymised_at.is_(None),
-            )
-            .order_by(Booking.id)
-            .limit(batch)
-        ).all()
-        for booking in expired:
-            anonymise_booking(session, booking, now=now, reason="retention_period_expired")
-            anonymised += 1
-    codes = session.execute(
-        delete(OneTimeCode).where(OneTimeCode.expires_at < now - ONE_TIME_CODE_GRACE)
-    )
-    replays = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < now))
-    return RetentionReport(
-        bookings_anonymised=anonymised,
-        one_time_codes_deleted=int(getattr(codes, "rowcount", 0) or 0),
-        idempotency_records_deleted=int(getattr(replays, "rowcount", 0) or 0),
     )
 
 

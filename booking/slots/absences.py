@@ -1,90 +1,21 @@
-"""A caseworker's own availability: weekly working hours and absences.
+"""A caseworker's absences: entered in Copenhagen time, stored in UTC, and the meetings they hit.
 
-Working hours are Europe/Copenhagen wall-clock intervals per weekday; absences are stored in
-UTC but entered in local time. Slot search reads the same rows, so a change here shows in the
-slots the API offers at once. Nothing here reads the clock: `now` is passed in.
+An absence blocks slots at once; meetings already booked inside it stay booked and are listed
+so the caseworker can move them. Nothing here reads the clock: `now` is passed in.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.errors import NotFound, ValidationFailed
-from booking.models import Absence, Booking, BookingStatus, Caseworker, WorkingHours
+from booking.models import Absence, Booking, BookingStatus, Caseworker
+from booking.slots.engine import COPENHAGEN
 
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-WEEKDAYS_DA = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"]
-WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MAX_REASON_LENGTH = 200
-
-_INTERVAL = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
-
-Hours = tuple[time, time]
-
-
-def parse_day_hours(text: str, weekday: int) -> list[Hours]:
-    """Parse "08:30-12:00, 12:30-15:30" (empty = not working) into sorted intervals.
-
-    Raises `ValidationFailed` (field `day<weekday>`) for a malformed or impossible time, an
-    interval that ends before it starts, or intervals that overlap.
-    """
-    field = f"day{weekday}"
-    day = f"{WEEKDAYS_DA[weekday]} / {WEEKDAYS_EN[weekday]}"
-    intervals: list[Hours] = []
-    for part in (p for p in re.split(r"[,;\n]", text) if p.strip()):
-        match = _INTERVAL.match(part)
-        if match is None:
-            raise ValidationFailed(
-                f"{day}: skriv tider som 08:30-12:00, adskilt af komma. / "
-                "write times as 08:30-12:00, separated by commas.",
-                field=field,
-            )
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
-        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
-            raise ValidationFailed(
-                f"{day}: {part.strip()} er ikke et gyldigt tidspunkt. / is not a valid time.",
-                field=field,
-            )
-        start, end = time(h1, m1), time(h2, m2)
-        if end <= start:
-            raise ValidationFailed(
-                f"{day}: sluttid skal være efter starttid. / the end must be after the start.",
-                field=field,
-            )
-        intervals.append((start, end))
-    intervals.sort()
-    for (_, end), (next_start, _) in zip(intervals, intervals[1:], strict=False):
-        if next_start < end:
-            raise ValidationFailed(
-                f"{day}: tidsrummene overlapper. / the intervals overlap.", field=field
-            )
-    return intervals
-
-
-def format_day_hours(hours: Iterable[WorkingHours], weekday: int) -> str:
-    """The inverse of `parse_day_hours` for one weekday, e.g. "08:30-12:00, 12:30-15:30"."""
-    return ", ".join(
-        f"{h.start_time:%H:%M}-{h.end_time:%H:%M}"
-        for h in sorted(hours, key=lambda h: h.start_time)
-        if h.weekday == weekday
-    )
-
-
-def set_weekly_hours(caseworker: Caseworker, week: dict[int, list[Hours]]) -> None:
-    """Replace the caseworker's whole weekly pattern (weekdays missing from `week` are off)."""
-    if any(day not in range(7) for day in week):
-        raise ValidationFailed("Ugyldig ugedag. / Invalid weekday.", field="weekday")
-    caseworker.working_hours = [
-        WorkingHours(weekday=day, start_time=start, end_time=end)
-        for day in sorted(week)
-        for start, end in week[day]
-    ]
 
 
 def local_moment(day: str, clock: str, field: str) -> datetime:

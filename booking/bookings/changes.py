@@ -1,0 +1,189 @@
+"""Changing a booking: the citizen or staff cancel or move it; staff mark how the meeting
+went and keep a private note. Every change is audited and the citizen is told through the
+outbox; moving keeps the same no-double-booking guarantees as booking.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from booking.bookings.access import (
+    Auth,
+    BookingView,
+    ManageToken,
+    StaffPrincipal,
+    audit_booking,
+    authorised_booking,
+    require_staff,
+)
+from booking.bookings.placement import place
+from booking.bookings.request import BookingSettings, has_control_characters, require_offset
+from booking.db import Database
+from booking.errors import InvalidState, ValidationFailed
+from booking.models import Booking, BookingStatus
+from booking.notify import on_booking_cancelled, on_booking_rescheduled
+from booking.slots import COPENHAGEN, ServiceRules, check_start
+
+MAX_REASON_LENGTH = 500
+MAX_NOTE_LENGTH = 5000
+
+
+def cancel(
+    db: Database,
+    reference: str,
+    *,
+    auth: Auth,
+    reason: str | None,
+    now: datetime,
+    settings: BookingSettings,
+) -> BookingView:
+    """Cancel a confirmed future booking. InvalidState if cancelled, finished or started."""
+    reason = (reason or "").strip() or None
+    if reason is not None and (
+        len(reason) > MAX_REASON_LENGTH or has_control_characters(reason, allow="\n\r\t")
+    ):
+        raise ValidationFailed(
+            "Begrundelsen er for lang eller har ugyldige tegn (højst 500 tegn). / "
+            "The reason is too long or has invalid characters (max 500).",
+            field="reason",
+        )
+    with db.transaction(immediate=True) as session:
+        booking = authorised_booking(session, reference, auth, lock=True)
+        _require_changeable(booking, now)
+        booking.status = BookingStatus.CANCELLED.value
+        booking.cancelled_at = now
+        booking.cancel_reason = reason
+        booking.cancelled_by = "citizen" if isinstance(auth, ManageToken) else auth.role
+        booking.sequence += 1
+        booking.updated_at = now
+        session.flush()
+        audit_booking(session, auth, "booking.cancel", booking, now)
+        on_booking_cancelled(session, booking, now=now, settings=settings.notify)
+        return BookingView.of(booking, staff=isinstance(auth, StaffPrincipal))
+
+
+def reschedule(
+    db: Database,
+    reference: str,
+    new_start: datetime,
+    *,
+    auth: Auth,
+    now: datetime,
+    settings: BookingSettings,
+) -> BookingView:
+    """Move a confirmed future booking to another free time of the same service.
+
+    The booking keeps its caseworker when they are free at the new time, otherwise the
+    least-loaded free one takes it; the same no-double-booking guarantees as `book` hold.
+    """
+    require_offset(new_start)
+    with db.transaction(immediate=True) as session:
+        booking = authorised_booking(session, reference, auth, lock=True)
+        _require_changeable(booking, now)
+        if new_start == booking.start_at:
+            raise ValidationFailed(
+                "Bookingen ligger allerede på det tidspunkt. / "
+                "The booking is already at that time.",
+                field="start",
+            )
+        rules = ServiceRules.from_service(booking.service)
+        check_start(rules, new_start, now=now)
+        previous_start = booking.start_at
+        start = new_start.astimezone(COPENHAGEN)
+
+        def write(caseworker_id: int) -> Booking:
+            booking.start_at = start
+            booking.end_at = start + rules.duration
+            booking.caseworker_id = caseworker_id
+            return booking
+
+        place(
+            session,
+            booking.service,
+            rules,
+            start,
+            write=write,
+            now=now,
+            exclude_booking_id=booking.id,
+            prefer=booking.caseworker_id,
+        )
+        booking.sequence += 1
+        booking.updated_at = now
+        session.flush()
+        audit_booking(session, auth, "booking.reschedule", booking, now)
+        on_booking_rescheduled(
+            session, booking, previous_start=previous_start, now=now, settings=settings.notify
+        )
+        return BookingView.of(booking, staff=isinstance(auth, StaffPrincipal))
+
+
+def _require_changeable(booking: Booking, now: datetime) -> None:
+    if booking.status != BookingStatus.CONFIRMED.value:
+        raise InvalidState(
+            "Bookingen er allerede aflyst eller afsluttet. / "
+            "The booking is already cancelled or finished.",
+            field="status",
+        )
+    if booking.start_at <= now:
+        raise InvalidState(
+            "Mødet er begyndt eller overstået og kan ikke ændres. / "
+            "The meeting has started or is over and cannot be changed.",
+            field="start",
+        )
+
+
+def mark_completed(
+    db: Database, reference: str, *, auth: StaffPrincipal, now: datetime
+) -> BookingView:
+    """The caseworker records that the meeting took place."""
+    return _mark(db, reference, BookingStatus.COMPLETED, auth=auth, now=now)
+
+
+def mark_no_show(
+    db: Database, reference: str, *, auth: StaffPrincipal, now: datetime
+) -> BookingView:
+    """The caseworker records that the citizen did not turn up."""
+    return _mark(db, reference, BookingStatus.NO_SHOW, auth=auth, now=now)
+
+
+def _mark(
+    db: Database, reference: str, status: BookingStatus, *, auth: StaffPrincipal, now: datetime
+) -> BookingView:
+    require_staff(auth)
+    with db.transaction(immediate=True) as session:
+        booking = authorised_booking(session, reference, auth, lock=True)
+        if booking.status != BookingStatus.CONFIRMED.value:
+            raise InvalidState(
+                "Kun en bekræftet booking kan markeres. / Only a confirmed booking can be marked.",
+                field="status",
+            )
+        if booking.start_at > now:
+            raise InvalidState(
+                "Mødet er ikke begyndt endnu. / The meeting has not started yet.", field="status"
+            )
+        booking.status = status.value
+        booking.updated_at = now
+        session.flush()
+        audit_booking(session, auth, f"booking.mark_{status.value}", booking, now)
+        return BookingView.of(booking, staff=True)
+
+
+def set_note(
+    db: Database, reference: str, note: str, *, auth: StaffPrincipal, now: datetime
+) -> BookingView:
+    """Replace the caseworker's private note on a booking (never shown to the citizen)."""
+    require_staff(auth)
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH or has_control_characters(note, allow="\n\r\t"):
+        raise ValidationFailed(
+            "Noten er for lang eller har ugyldige tegn (højst 5000 tegn). / "
+            "The note is too long or has invalid characters (max 5000).",
+            field="note",
+        )
+    with db.transaction(immediate=True) as session:
+        booking = authorised_booking(session, reference, auth, lock=True)
+        booking.caseworker_note = note or None
+        booking.updated_at = now
+        session.flush()
+        audit_booking(session, auth, "booking.note", booking, now, length=len(note))
+        return BookingView.of(booking, staff=True)

@@ -1,0 +1,130 @@
+"""Placing a booking with a free caseworker, without ever booking one twice.
+
+On SQLite the caller's immediate transaction serialises writers, so the re-check below is
+enough. On PostgreSQL the free caseworkers are locked in id order (advisory locks, so no
+deadlocks) and re-checked under the lock; a write that still collides is caught by the
+exclusion constraint of migration 0002 and the next candidate is tried inside a savepoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from booking.errors import InvalidStart, SlotUnavailable
+from booking.models import Booking, BookingStatus, Service
+from booking.slots import (
+    COPENHAGEN,
+    Interval,
+    ServiceRules,
+    free_caseworkers,
+    load_schedules,
+    local_midnight,
+)
+
+CASEWORKER_LOCK_CLASS = 7302
+
+TAKEN = (
+    "Tidspunktet er desværre lige blevet booket. Vælg et andet. / "
+    "Sorry, that time was just booked. Please choose another."
+)
+NOT_OFFERED = (
+    "Tidspunktet kan ikke bookes: vælg en af de ledige tider. / "
+    "That time cannot be booked: choose one of the free slots."
+)
+
+
+def place(
+    session: Session,
+    service: Service,
+    rules: ServiceRules,
+    start: datetime,
+    *,
+    write: Callable[[int], Booking],
+    now: datetime,
+    exclude_booking_id: int | None = None,
+    prefer: int | None = None,
+) -> Booking:
+    """Write the booking at `start` for a free caseworker (`write(caseworker_id)`), or raise.
+
+    InvalidStart when nobody works then at all, SlotUnavailable when everyone is taken;
+    `prefer` (rescheduling) keeps the booking's caseworker when they are free.
+    """
+    window = Interval(start, start + rules.duration)
+    with session.no_autoflush:
+        schedules = load_schedules(session, service, window, exclude_booking_id=exclude_booking_id)
+        candidates = free_caseworkers(rules, schedules, start, now=now)
+        if not candidates:
+            unbooked = [replace(s, busy=()) for s in schedules]
+            if not free_caseworkers(rules, unbooked, start, now=now):
+                raise InvalidStart(NOT_OFFERED, field="start")
+            raise SlotUnavailable(TAKEN, field="start")
+        if session.get_bind().dialect.name == "postgresql":
+            for caseworker_id in sorted(candidates):
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:cls, :id)"),
+                    {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
+                )
+            schedules = load_schedules(
+                session, service, window, exclude_booking_id=exclude_booking_id
+            )
+            candidates = free_caseworkers(rules, schedules, start, now=now)
+        ordered = _least_loaded_first(session, candidates, start, prefer=prefer)
+    for caseworker_id in ordered:
+        savepoint = session.begin_nested()
+        try:
+            booking = write(caseworker_id)
+            session.flush()
+        except IntegrityError as exc:
+            savepoint.rollback()
+            if not _is_exclusion_violation(exc):
+                raise
+            continue
+        savepoint.commit()
+        return booking
+    raise SlotUnavailable(TAKEN, field="start")
+
+
+def _is_exclusion_violation(exc: IntegrityError) -> bool:
+    try:
+        from psycopg.errors import ExclusionViolation
+    except ImportError:  # pragma: no cover - psycopg is a dependency, SQLite never raises this
+        return False
+    return isinstance(exc.orig, ExclusionViolation)
+
+
+def _least_loaded_first(
+    session: Session, candidates: Sequence[int], start: datetime, *, prefer: int | None
+) -> list[int]:
+    """Order candidates by confirmed bookings that local day, then that week, then id."""
+    if not candidates:
+        return []
+    day = start.astimezone(COPENHAGEN).date()
+    monday = day - timedelta(days=day.weekday())
+    day_load = _load(session, candidates, local_midnight(day), local_midnight(day + timedelta(1)))
+    week_load = _load(
+        session, candidates, local_midnight(monday), local_midnight(monday + timedelta(7))
+    )
+    return sorted(
+        candidates,
+        key=lambda c: (c != prefer, day_load.get(c, 0), week_load.get(c, 0), c),
+    )
+
+
+def _load(session: Session, ids: Sequence[int], lo: datetime, hi: datetime) -> dict[int, int]:
+    rows = session.execute(
+        select(Booking.caseworker_id, func.count())
+        .where(
+            Booking.caseworker_id.in_(ids),
+            Booking.status == BookingStatus.CONFIRMED.value,
+            Booking.start_at >= lo,
+            Booking.start_at < hi,
+        )
+        .group_by(Booking.caseworker_id)
+    )
+    return {int(cw): int(n) for cw, n in rows}

@@ -1,0 +1,123 @@
+"""Each caseworker's calendar feed: a published calendar at a secret URL they subscribe to.
+
+Only a hash of the URL's token is kept; a new token ends the old URL. The feed shows citizens
+by first name and initial only, with no phone numbers or e-mails, and links each meeting to
+the caseworker's own start route.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from icalendar import Event, vText
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from booking.meetings.calendar import CalendarSettings, new_calendar
+from booking.models import Booking, BookingStatus, Caseworker
+from booking.slots import COPENHAGEN
+
+FEED_PAST = timedelta(days=30)
+FEED_REFRESH = "PT15M"
+# secrets.token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
+FEED_TOKEN_MAX_LENGTH = 100
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def rotate_feed_token(session: Session, caseworker: Caseworker) -> str:
+    """Give the caseworker a new feed URL token; the old one stops working at once.
+
+    Returns the token in plain text, to be shown once; only its SHA-256 is stored.
+    """
+    token = secrets.token_urlsafe(32)
+    caseworker.calendar_feed_token_hash = _hash_token(token)
+    session.flush()
+    return token
+
+
+def revoke_feed_token(session: Session, caseworker: Caseworker) -> None:
+    """Turn the caseworker's feed off: every subscribed calendar stops getting updates."""
+    caseworker.calendar_feed_token_hash = None
+    session.flush()
+
+
+def caseworker_for_feed_token(session: Session, token: str) -> Caseworker | None:
+    """The active caseworker whose feed `token` opens, or None for an unknown or revoked token."""
+    if not token or len(token) > FEED_TOKEN_MAX_LENGTH:
+        return None
+    return session.scalar(
+        select(Caseworker).where(
+            Caseworker.calendar_feed_token_hash == _hash_token(token),
+            Caseworker.active.is_(True),
+        )
+    )
+
+
+def minimised_name(full_name: str | None) -> str:
+    """First name and the initial of the last name: "Anna Marie Jensen" → "Anna J."."""
+    parts = (full_name or "").split()
+    if not parts:
+        return "borger"
+    if len(parts) == 1:
+        return parts[0]
+    return f"{parts[0]} {parts[-1][0].upper()}."
+
+
+def feed_bookings(session: Session, caseworker: Caseworker, *, now: datetime) -> list[Booking]:
+    """The caseworker's confirmed meetings from 30 days back onwards, oldest first."""
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(
+                Booking.caseworker_id == caseworker.id,
+                Booking.status == BookingStatus.CONFIRMED.value,
+                Booking.start_at >= now - FEED_PAST,
+            )
+            .order_by(Booking.start_at)
+        )
+    )
+
+
+def caseworker_feed(
+    caseworker: Caseworker,
+    bookings: Iterable[Booking],
+    settings: CalendarSettings,
+    *,
+    now: datetime,
+) -> bytes:
+    """The published calendar a caseworker subscribes to (Outlook, Google Calendar).
+
+    Each meeting links to the caseworker's own start route; no phone numbers or e-mails.
+    """
+    calendar = new_calendar(method="PUBLISH")
+    calendar.add("x-wr-calname", f"Borgerbooking: {caseworker.name}")
+    calendar.add("x-wr-timezone", "Europe/Copenhagen")
+    calendar.add("refresh-interval", vText(FEED_REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", FEED_REFRESH)
+    base = settings.links.public_base_url
+    for booking in bookings:
+        start_url = f"{base}/caseworker/meetings/{booking.reference}/start"
+        event = Event()
+        event.add("uid", f"feed-{booking.reference}@{settings.uid_domain}")
+        event.add("sequence", booking.sequence)
+        event.add("dtstamp", now)
+        event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
+        event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
+        event.add("summary", f"Videomøde: {minimised_name(booking.citizen_name)}")
+        event.add("url", start_url)
+        event.add("location", start_url)
+        event.add(
+            "description",
+            f"{booking.service.name_da} · {booking.reference}\n"
+            f"Start mødet / Start the meeting: {start_url}",
+        )
+        event.add("status", "CONFIRMED")
+        event.add("class", "PRIVATE")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,67 @@
+"""Slots: when a service can be booked, and the working time that decides it.
+
+The pure engine (`engine`: free slots and free caseworkers from working hours, absences and
+bookings, no clock and no database), the search that loads schedules from the database
+(`search`), and each caseworker's weekly working hours (`working_hours`) and absences
+(`absences`). Times are Europe/Copenhagen on the wall clock, UTC in the database.
+"""
+
+from booking.slots.absences import (
+    add_absence,
+    local_moment,
+    meetings_hit_by,
+    meetings_hit_by_absences,
+    remove_absence,
+    upcoming_absences,
+)
+from booking.slots.engine import (
+    COPENHAGEN,
+    CaseworkerSchedule,
+    Interval,
+    ServiceRules,
+    Slot,
+    check_start,
+    free_caseworkers,
+    free_slots,
+    last_bookable_date,
+    local_date,
+    local_midnight,
+)
+from booking.slots.search import MAX_SEARCH_DAYS, load_schedules, search_slots
+from booking.slots.working_hours import (
+    WEEKDAYS_DA,
+    WEEKDAYS_EN,
+    Hours,
+    format_day_hours,
+    parse_day_hours,
+    set_weekly_hours,
+)
+
+__all__ = [
+    "COPENHAGEN",
+    "MAX_SEARCH_DAYS",
+    "WEEKDAYS_DA",
+    "WEEKDAYS_EN",
+    "CaseworkerSchedule",
+    "Hours",
+    "Interval",
+    "ServiceRules",
+    "Slot",
+    "add_absence",
+    "check_start",
+    "format_day_hours",
+    "free_caseworkers",
+    "free_slots",
+    "last_bookable_date",
+    "load_schedules",
+    "local_date",
+    "local_midnight",
+    "local_moment",
+    "meetings_hit_by",
+    "meetings_hit_by_absences",
+    "parse_day_hours",
+    "remove_absence",
+    "search_slots",
+    "set_weekly_hours",
+    "upcoming_absences",
+]
