@@ -25,11 +25,16 @@ bot-test-stories: $(BOT_MODEL)
 # Held-out utterances, never trained on; fails below macro-F1 $(NLU_MIN_F1) over intents.
 bot-test-nlu: $(BOT_MODEL)
 	$(RASA) test nlu --nlu bot/tests/nlu_holdout.yml --model $(BOT_MODEL) --out reports/nlu
-	$(BOTVENV)/bin/python tests/bot/nlu_gate.py reports/nlu/intent_report.json $(NLU_MIN_F1)
+	$(BOTVENV)/bin/python bot/tests/nlu_gate.py reports/nlu/intent_report.json $(NLU_MIN_F1)
 
-# Actions against a real booking service; the end-to-end test also starts rasa and actions.
+# The pytest suites that run in the Rasa venv: tests/actions (the actions against the in-memory
+# FakeBookingApi, no server), tests/channels (the Twilio channel) and tests/e2e (the client's
+# contract test against the real web app under gunicorn, and the end-to-end chats with rasa and
+# the action server). --confcutdir keeps pytest from loading conftest.py files above
+# tests/actions, i.e. tests/conftest.py, whose fixtures need the web venv's Flask.
+BOT_PYTEST_DIRS := tests/actions tests/channels tests/e2e
 bot-pytest: $(BOT_MODEL) $(VENV)/.installed
-	$(BOTVENV)/bin/pytest -q --confcutdir=tests/bot tests/bot
+	$(BOTVENV)/bin/pytest -q --confcutdir=tests/actions $(BOT_PYTEST_DIRS)
 
 bot-test: bot-validate bot-test-stories bot-test-nlu bot-pytest
 

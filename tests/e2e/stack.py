@@ -1,4 +1,4 @@
-"""Fixtures for the assistant's tests (run in .venv-bot): a REAL booking service on loopback.
+"""The running stack for the end-to-end tests (run in .venv-bot): a REAL booking service.
 
 The web app runs from .venv (Python 3.11, Flask) under gunicorn on a free port with a fresh
 SQLite database, migrated and seeded with the demo data. SMS go to the console backend, so the
@@ -10,29 +10,22 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+from tests.support.ports import free_port
 
+ROOT = Path(__file__).resolve().parents[2]
 WEB_VENV = ROOT / ".venv" / "bin"
 SERVICE_TOKEN = "bot-test-" + secrets.token_hex(8)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
@@ -55,7 +48,6 @@ class BookingService:
     token: str
     log_path: Path
     database: Path
-    process: subprocess.Popen = field(repr=False)
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
@@ -119,52 +111,29 @@ def web_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def booking_service(tmp_path_factory: pytest.TempPathFactory):
-    if not (WEB_VENV / "gunicorn").exists():
-        pytest.fail("the web venv (.venv) is missing: run `make setup` first")
-    tmp = tmp_path_factory.mktemp("booking-service")
+@contextmanager
+def running_booking_service(tmp: Path) -> Iterator[BookingService]:
+    """The web app under gunicorn on a free port, migrated and seeded; stopped afterwards."""
     env = web_env(tmp)
     flask = [str(WEB_VENV / "flask"), "--app", "web"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
     log_path = tmp / "web.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            str(WEB_VENV / "gunicorn"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "web:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/healthz", 60, process)
-        yield BookingService(
-            f"http://127.0.0.1:{port}/api/v1", SERVICE_TOKEN, log_path, tmp / "booking.db", process
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(WEB_VENV / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+            + ["web:create_app()"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture()
-def api_env(booking_service: BookingService, monkeypatch: pytest.MonkeyPatch) -> BookingService:
-    """The actions find the booking service through the environment, as in production."""
-    monkeypatch.setenv("BOOKING_API_URL", booking_service.base_url)
-    monkeypatch.setenv("BOOKING_API_TOKEN", booking_service.token)
-    return booking_service
-
-
-@pytest.fixture()
-def service_down(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BOOKING_API_URL", f"http://127.0.0.1:{free_port()}/api/v1")
-    monkeypatch.setenv("BOOKING_API_TOKEN", "whatever")
+        try:
+            wait_for(f"http://127.0.0.1:{port}/healthz", 60, process)
+            yield BookingService(
+                f"http://127.0.0.1:{port}/api/v1", SERVICE_TOKEN, log_path, tmp / "booking.db"
+            )
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

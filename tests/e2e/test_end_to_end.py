@@ -15,7 +15,8 @@ import pytest
 import requests
 
 from actions.formatting import parse_iso
-from tests.bot.conftest import ROOT, free_port, wait_for
+from tests.e2e.stack import ROOT, wait_for
+from tests.support.ports import free_port
 
 MODEL = ROOT / "models" / "borgerbooking.tar.gz"
 BOT_BIN = ROOT / ".venv-bot" / "bin"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from actions.handoff import ActionHandleFallback, ActionHandoff
-from actions.session import ActionDetectLanguage, ActionSessionStart, detect_language
-from tests.bot.support import make_tracker, responses, run, slot_events
+from actions.language import ActionDetectLanguage, detect_language
+from actions.session import ActionSessionStart
+from tests.actions.support import make_tracker, responses, run, slot_events
 
 
-def test_a_new_session_carries_the_municipality_facts_from_the_api(api_env):
-    _, events = run(ActionSessionStart(), make_tracker())
+def test_a_new_session_carries_the_municipality_facts_from_the_api(booking_api):
+    _, events = run(ActionSessionStart(booking_api), make_tracker())
     slots = slot_events(events)
-    facts = api_env.get("/municipality").json()
+    facts = booking_api.municipality()
     assert slots["municipality_phone"] == facts["phone"]
     assert slots["municipality_name"] == facts["name"]
     assert slots["municipality_opening_hours"] == facts["opening_hours"]["da"]
@@ -18,7 +19,7 @@ def test_a_new_session_carries_the_municipality_facts_from_the_api(api_env):
 
 
 def test_a_session_still_starts_when_the_service_is_down(service_down):
-    _, events = run(ActionSessionStart(), make_tracker())
+    _, events = run(ActionSessionStart(service_down), make_tracker())
     assert [e["event"] for e in events] == ["session_started", "slot", "action"]
 
 

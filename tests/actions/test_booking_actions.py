@@ -1,10 +1,11 @@
-"""The booking conversation's actions against a real booking service on loopback."""
+"""The booking conversation's actions, against the in-memory booking service."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,10 +17,11 @@ from actions.book_meeting import (
     ActionSubmitBooking,
     ValidateBookingForm,
 )
-from actions.booking_api import BookingApi, BookingApiError
+from actions.booking_api import BookingApiError
 from actions.dates import parse_preference
 from actions.formatting import LOCAL, parse_iso
-from tests.bot.support import buttons, make_tracker, responses, run, slot_events
+from tests.actions.support import buttons, make_tracker, responses, run, slot_events
+from tests.support.fake_booking_api import FakeBookingApi
 
 DANISH_TIME = re.compile(
     r"^(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag) \d{1,2}\. "
@@ -55,36 +57,21 @@ def filled_booking(service: str, start: str, **slots) -> dict:
     return values
 
 
-def first_free_start(api_env, service: str = "jobcenter", skip: int = 0) -> str:
+def manage_token(api: FakeBookingApi, reference: str, phone: str) -> str:
+    """The citizen's way in: reference + phone → code by SMS → manage token."""
+    api.request_lookup_code(reference, phone)
+    return api.confirm_lookup_code(reference, api.last_code_sent_to(phone))
+
+
+def first_free_start(api: FakeBookingApi, service: str = "jobcenter", skip: int = 0) -> str:
     today = datetime.now(LOCAL).date()
-    slots = BookingApi.from_env().slots(service, today, today + timedelta(days=14))
+    slots = api.slots(service, today, today + timedelta(days=14))
     assert len(slots) > skip, "the demo data should give free slots in the next two weeks"
     return slots[skip].start
 
 
-def test_the_client_lists_free_slots_in_order(api_env):
-    today = date.today()
-    slots = BookingApi.from_env().slots("jobcenter", today, today + timedelta(days=14))
-    assert slots
-    starts = [parse_iso(s.start) for s in slots]
-    assert starts == sorted(starts)
-    assert all(s > datetime.now(LOCAL) for s in starts)
-
-
-def test_an_unknown_service_is_a_404_from_the_client(api_env):
-    with pytest.raises(BookingApiError) as error:
-        BookingApi.from_env().slots("tandlaege", date.today(), date.today())
-    assert error.value.status == 404 and not error.value.unavailable
-
-
-def test_an_unreachable_service_is_reported_as_unavailable(service_down):
-    with pytest.raises(BookingApiError) as error:
-        BookingApi.from_env().services()
-    assert error.value.status == 0 and error.value.unavailable
-
-
-def test_asking_for_a_time_offers_free_slots_as_danish_buttons(api_env):
-    messages, _ = run(ActionAskMeetingTime(), make_tracker({"service": "jobcenter"}))
+def test_asking_for_a_time_offers_free_slots_as_danish_buttons(booking_api):
+    messages, _ = run(ActionAskMeetingTime(booking_api), make_tracker({"service": "jobcenter"}))
     titles = [b["title"] for b in buttons(messages)]
     assert 1 <= len(titles) <= 6
     assert all(DANISH_TIME.match(t) for t in titles), titles
@@ -92,19 +79,20 @@ def test_asking_for_a_time_offers_free_slots_as_danish_buttons(api_env):
     assert all(parse_iso(s) > datetime.now(LOCAL) for s in offered_starts(messages))
 
 
-def test_an_english_citizen_gets_english_times(api_env):
+def test_an_english_citizen_gets_english_times(booking_api):
     messages, _ = run(
-        ActionAskMeetingTime(), make_tracker({"service": "sundhedspleje", "language": "en"})
+        ActionAskMeetingTime(booking_api),
+        make_tracker({"service": "sundhedspleje", "language": "en"}),
     )
     titles = [b["title"] for b in buttons(messages)]
     assert titles and all(ENGLISH_TIME.match(t) for t in titles), titles
 
 
-def test_a_free_text_wish_narrows_the_offered_times(api_env):
+def test_a_free_text_wish_narrows_the_offered_times(booking_api):
     now = datetime.now(LOCAL)
     preference = parse_preference("næste uge om eftermiddagen", now)
     tracker = make_tracker({"service": "jobcenter", "meeting_preference": preference.as_dict()})
-    messages, _ = run(ActionAskMeetingTime(), tracker)
+    messages, _ = run(ActionAskMeetingTime(booking_api), tracker)
     starts = [parse_iso(s).astimezone(LOCAL) for s in offered_starts(messages)]
     assert starts and "utter_offer_times_for_preference" in responses(messages)
     assert all(preference.first_day <= s.date() <= preference.last_day for s in starts)
@@ -192,16 +180,18 @@ def test_an_unknown_service_is_asked_again():
     assert result == {"service": None} and "utter_unknown_service" in responses(dispatcher.messages)
 
 
-def test_the_active_consent_text_is_shown_and_its_version_kept(api_env):
-    messages, events = run(ActionAskConsentGiven(), make_tracker())
+def test_the_active_consent_text_is_shown_and_its_version_kept(booking_api):
+    messages, events = run(ActionAskConsentGiven(booking_api), make_tracker())
     shown = [m for m in messages if m.get("response") == "utter_consent_text"]
     assert shown and "Mødet optages ikke" in shown[0]["consent_text"]
     assert isinstance(slot_events(events)["consent_version"]["booking"], int)
 
 
-def test_submitting_books_the_meeting_and_forgets_personal_data(api_env):
-    start = first_free_start(api_env)
-    messages, events = run(ActionSubmitBooking(), make_tracker(filled_booking("jobcenter", start)))
+def test_submitting_books_the_meeting_and_forgets_personal_data(booking_api):
+    start = first_free_start(booking_api)
+    messages, events = run(
+        ActionSubmitBooking(booking_api), make_tracker(filled_booking("jobcenter", start))
+    )
     confirmed = [m for m in messages if m.get("response") == "utter_booking_confirmed"]
     assert confirmed, messages
     reference = confirmed[0]["reference"]
@@ -210,56 +200,51 @@ def test_submitting_books_the_meeting_and_forgets_personal_data(api_env):
     slots = slot_events(events)
     assert slots["booking_reference"] == reference
     assert all(slots[name] is None for name in ("citizen_name", "citizen_phone", "citizen_email"))
-    booking = api_env.get(
-        f"/bookings/{reference}",
-        headers={"X-Manage-Token": api_env.manage_token(reference, "+4520123456")},
-    ).json()
-    assert booking["status"] == "confirmed" and parse_iso(booking["start"]) == parse_iso(start)
+    booking = booking_api.get_booking(
+        reference, manage_token(booking_api, reference, "+4520123456")
+    )
+    assert booking.status == "confirmed" and parse_iso(booking.start) == parse_iso(start)
 
 
-def test_a_retry_with_the_same_idempotency_key_does_not_book_twice(api_env):
-    start = first_free_start(api_env, "fysioterapi")
+def test_a_retry_with_the_same_idempotency_key_does_not_book_twice(booking_api):
+    start = first_free_start(booking_api, "fysioterapi")
     tracker = make_tracker(filled_booking("fysioterapi", start, idempotency_key="retry-key-1"))
-    first, _ = run(ActionSubmitBooking(), tracker)
-    second, _ = run(ActionSubmitBooking(), tracker)
+    first, _ = run(ActionSubmitBooking(booking_api), tracker)
+    second, _ = run(ActionSubmitBooking(booking_api), tracker)
     refs = [
         m["reference"] for m in first + second if m.get("response") == "utter_booking_confirmed"
     ]
     assert len(refs) == 2 and refs[0] == refs[1]
 
 
-def test_a_slot_taken_meanwhile_offers_new_times_not_an_error(api_env):
-    start = first_free_start(api_env, "sundhedspleje")
-    taken = api_env.post(
-        "/bookings",
-        json={
-            "service": "sundhedspleje",
-            "start": start,
-            "language": "da",
-            "channel": "web",
-            "citizen": {"name": "Other Person", "phone": "+4530303030"},
-            "consents": [{"purpose": "booking", "text_version": 1}],
-        },
-    )
-    assert taken.status_code == 201, taken.text
+def other_citizen_books(api: FakeBookingApi, service: str, start: str, phone: str) -> int:
+    """Status of another citizen's booking of that time (201, or the service's error status)."""
+    body = {
+        "service": service,
+        "start": start,
+        "language": "da",
+        "channel": "web",
+        "citizen": {"name": "Other Person", "phone": phone},
+        "consents": [{"purpose": "booking", "text_version": 1}],
+    }
+    try:
+        api.create_booking(body, idempotency_key=str(uuid.uuid4()))
+    except BookingApiError as error:
+        return error.status
+    return 201
+
+
+def test_a_slot_taken_meanwhile_offers_new_times_not_an_error(booking_api):
+    start = first_free_start(booking_api, "sundhedspleje")
+    assert other_citizen_books(booking_api, "sundhedspleje", start, "+4530303030") == 201
     # every caseworker for that time must be busy for a 409: take them all
     while True:
-        again = api_env.post(
-            "/bookings",
-            json={
-                "service": "sundhedspleje",
-                "start": start,
-                "language": "da",
-                "channel": "web",
-                "citizen": {"name": "Third Person", "phone": "+4531313131"},
-                "consents": [{"purpose": "booking", "text_version": 1}],
-            },
-        )
-        if again.status_code == 409:
+        again = other_citizen_books(booking_api, "sundhedspleje", start, "+4531313131")
+        if again == 409:
             break
-        assert again.status_code == 201, again.text
+        assert again == 201, again
     messages, events = run(
-        ActionSubmitBooking(), make_tracker(filled_booking("sundhedspleje", start))
+        ActionSubmitBooking(booking_api), make_tracker(filled_booking("sundhedspleje", start))
     )
     assert responses(messages) == ["utter_slot_taken"]
     slots = slot_events(events)
@@ -267,18 +252,17 @@ def test_a_slot_taken_meanwhile_offers_new_times_not_an_error(api_env):
     assert "citizen_name" not in slots  # the answers are kept for the second try
 
 
-def test_refusing_consent_books_nothing_and_forgets_the_answers(api_env):
-    start = first_free_start(api_env)
+def test_refusing_consent_books_nothing_and_forgets_the_answers(booking_api):
+    start = first_free_start(booking_api)
     messages, events = run(
-        ActionSubmitBooking(), make_tracker(filled_booking("jobcenter", start, consent_given=False))
+        ActionSubmitBooking(booking_api),
+        make_tracker(filled_booking("jobcenter", start, consent_given=False)),
     )
     assert responses(messages) == ["utter_consent_refused"]
     assert slot_events(events)["citizen_phone"] is None
     free = [
         s.start
-        for s in BookingApi.from_env().slots(
-            "jobcenter", parse_iso(start).date(), parse_iso(start).date()
-        )
+        for s in booking_api.slots("jobcenter", parse_iso(start).date(), parse_iso(start).date())
     ]
     assert start in free
 
@@ -290,11 +274,20 @@ def test_stopping_the_booking_forgets_the_answers():
 
 
 def test_the_service_being_down_gets_a_clear_message(service_down):
-    messages, _ = run(ActionAskMeetingTime(), make_tracker({"service": "jobcenter"}))
+    messages, _ = run(ActionAskMeetingTime(service_down), make_tracker({"service": "jobcenter"}))
     assert responses(messages) == ["utter_service_down"]
     messages, events = run(
-        ActionSubmitBooking(),
+        ActionSubmitBooking(service_down),
         make_tracker(filled_booking("jobcenter", "2030-01-07T10:00:00+01:00")),
     )
     assert responses(messages) == ["utter_service_down"]
     assert slot_events(events)["idempotency_key"]  # kept, so a retry cannot book twice
+
+
+def test_a_time_the_service_refuses_is_explained_and_the_answers_forgotten(booking_api):
+    # not a time the service offers: it refuses (422) with a reason the citizen is told
+    tracker = make_tracker(filled_booking("jobcenter", "2030-01-06T23:00:00+01:00"))
+    messages, events = run(ActionSubmitBooking(booking_api), tracker)
+    assert responses(messages) == ["utter_booking_failed"]
+    assert "cannot be booked" in messages[0]["reason"]
+    assert slot_events(events)["citizen_phone"] is None and not booking_api.bookings

@@ -1,6 +1,6 @@
 """Fail (exit 1) when intent macro-F1 in Rasa's intent_report.json is below the threshold.
 
-Usage: python tests/bot/nlu_gate.py reports/nlu/intent_report.json 0.90
+Usage: python bot/tests/nlu_gate.py reports/nlu/intent_report.json 0.90
 Prints per-intent F1 so the figures land in the CI log.
 """
 

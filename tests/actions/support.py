@@ -1,4 +1,4 @@
-"""Building trackers for action tests (Tracker.from_dict) and running actions."""
+"""Building trackers for action tests (rasa_sdk's Tracker.from_dict) and running actions."""
 
 from __future__ import annotations
 

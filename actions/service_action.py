@@ -1,0 +1,131 @@
+"""The base of every action that calls the booking service (financial-demo's custom_forms.py).
+
+An action gets its `BookingApi` in the constructor. Rasa's action server instantiates actions
+without arguments, so the default is the client built from the environment, once per action
+instance; tests pass a fake. The service's errors are answered here, once: it did not answer
+-> `utter_service_down`; it refused -> the step's own refusal (with the service's reason) and
+the step's own clean-up; a 409 can get a step's own answer (the time was taken meanwhile).
+Each action keeps only its own step.
+"""
+
+from __future__ import annotations
+
+import functools
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.booking_api import BookingApi, BookingApiError
+
+SERVICE_DOWN = "utter_service_down"
+
+
+def tell_failure(
+    dispatcher: CollectingDispatcher,
+    error: BookingApiError,
+    refused: str | None = None,
+    *,
+    with_reason: bool = True,
+) -> None:
+    """Tell the citizen why the booking service could not help.
+
+    Down, or a refusal the step has no answer of its own for: `utter_service_down`. A refusal:
+    `refused`, given the service's own (bilingual) reason unless `with_reason` is False.
+    """
+    if error.unavailable or refused is None:
+        dispatcher.utter_message(response=SERVICE_DOWN)
+    elif with_reason:
+        dispatcher.utter_message(response=refused, reason=error.message)
+    else:
+        dispatcher.utter_message(response=refused)
+
+
+class UsesBookingService:
+    """The booking service's client: the one given, else one built from the environment."""
+
+    def __init__(self, api: BookingApi | None = None) -> None:
+        self.api = api if api is not None else BookingApi.from_env()
+
+
+class BookingServiceAction(UsesBookingService, Action, ABC):
+    """An action whose step calls the booking service; a failed call is answered in `run`."""
+
+    # The answer when the service refuses (a 4xx); None answers as if it were down.
+    refused_response: str | None = None
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so that the action server does not register this base class itself."""
+
+    @abstractmethod
+    def step(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """The action's own work, when every call to the booking service succeeds."""
+
+    def on_conflict(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType] | None:
+        """The step's own answer to a 409; None treats it as any other refusal."""
+        return None
+
+    def after_failure(self, error: BookingApiError, tracker: Tracker) -> list[EventType]:
+        """The events after a failed call was answered (e.g. forget what the flow collected)."""
+        return []
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            return self.step(dispatcher, tracker)
+        except BookingApiError as error:
+            if error.conflict:
+                events = self.on_conflict(dispatcher, tracker)
+                if events is not None:
+                    return events
+            tell_failure(dispatcher, error, self.refused_response)
+            return self.after_failure(error, tracker)
+
+
+class BookingServiceForm(UsesBookingService, FormValidationAction, ABC):
+    """A form's validation whose `validate_<slot>` methods call the booking service.
+
+    Decorate those methods with `asks_again_when_service_fails`.
+    """
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so that the action server does not register this base class itself."""
+
+
+Validator = Callable[..., dict[str, Any]]
+
+
+def asks_again_when_service_fails(
+    refused: str | None = None, *, with_reason: bool = True
+) -> Callable[[Validator], Validator]:
+    """For `validate_<slot>`: if the service fails, tell the citizen and ask for the slot again."""
+
+    def decorate(validate: Validator) -> Validator:
+        slot = validate.__name__.removeprefix("validate_")
+
+        @functools.wraps(validate)
+        def checked(
+            form: BookingServiceForm,
+            value: Any,
+            dispatcher: CollectingDispatcher,
+            tracker: Tracker,
+            domain: DomainDict,
+        ) -> dict[str, Any]:
+            try:
+                return validate(form, value, dispatcher, tracker, domain)
+            except BookingApiError as error:
+                tell_failure(dispatcher, error, refused, with_reason=with_reason)
+                return {slot: None}
+
+        return checked
+
+    return decorate

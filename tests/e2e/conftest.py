@@ -1,0 +1,24 @@
+"""Fixtures for the end-to-end tests (run in .venv-bot): the real booking service on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from actions.booking_api import BookingApi
+from tests.e2e.stack import WEB_VENV, BookingService, running_booking_service
+
+
+@pytest.fixture(scope="session")
+def booking_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BookingService]:
+    if not (WEB_VENV / "gunicorn").exists():
+        pytest.fail("the web venv (.venv) is missing: run `make setup` first")
+    with running_booking_service(tmp_path_factory.mktemp("booking-service")) as service:
+        yield service
+
+
+@pytest.fixture()
+def real_api(booking_service: BookingService) -> BookingApi:
+    """The action server's client, configured as in production (URL + service token)."""
+    return BookingApi(booking_service.base_url, booking_service.token)
