@@ -74,8 +74,8 @@ run: setup
 	BORGERBOOKING_ENV=development $(VENV)/bin/honcho start -f Procfile
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check booking web tests
-	$(VENV)/bin/ruff format --check booking web tests
+	$(VENV)/bin/ruff check booking web actions bot bench tests
+	$(VENV)/bin/ruff format --check booking web actions bot bench tests
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 typecheck: $(VENV)/.installed
