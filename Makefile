@@ -76,6 +76,7 @@ run: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check booking web actions bot bench tests
 	$(VENV)/bin/ruff format --check booking web actions bot bench tests
+	$(VENV)/bin/pylint --rcfile=pyproject.toml booking web actions bot bench
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 typecheck: $(VENV)/.installed
