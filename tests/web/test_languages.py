@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support.api import booking_body, error, prepare
+from tests.support.api import booking_body, create, error, prepare
 from tests.support.staff import post
 
 
@@ -183,3 +183,41 @@ def test_dates_on_staff_pages_are_written_for_the_language(logged_in: FlaskClien
     english = logged_in.get("/caseworker/?lang=en").get_data(as_text=True)
     assert "onsdag 25. november 2026" in danish  # the test clock's day, in Copenhagen
     assert "Wednesday 25 November 2026" in english
+
+
+def test_a_citizens_booking_pages_default_to_the_language_they_booked_in(app: Flask) -> None:
+    prepare(app)
+    booked = create(app.test_client(), language="en")
+    citizen = app.test_client()
+    first = citizen.get(f"/booking/{booked['reference']}?token={booked['manage_token']}")
+    page = citizen.get(first.headers["Location"], headers={"Accept-Language": "da"})
+    html = page.get_data(as_text=True)
+    assert html_lang(html) == "en" and "Your booking" in html and "Din booking" not in html
+    assert "Tuesday 8 January at 9:00" in html
+    chosen = citizen.get(f"{first.headers['Location']}?lang=da").get_data(as_text=True)
+    assert html_lang(chosen) == "da" and "tirsdag 8. januar kl. 9.00" in chosen
+
+
+def test_notifications_are_written_in_the_bookings_language() -> None:
+    from datetime import UTC, datetime
+
+    from booking.notify.messages import MessageContext, email_subject, sms_text
+
+    def context(language: str) -> MessageContext:
+        return MessageContext(
+            municipality_name="Testrup Kommune",
+            municipality_phone="+45 11 22 33 44",
+            language=language,
+            start_at=datetime(2026, 12, 1, 8, 45, tzinfo=UTC),
+            meeting_url="https://x.dk/m/1",
+        )
+
+    assert sms_text("reminder", context("da")) == (
+        "Testrup Kommune: Husk dit videomøde tirsdag 1. dec. kl. 09.45. Deltag: https://x.dk/m/1"
+    )
+    assert sms_text("reminder", context("en")) == (
+        "Testrup Kommune: Reminder: video meeting Tuesday 1 Dec at 09:45. Join: https://x.dk/m/1"
+    )
+    assert email_subject("confirmation", context("en")).endswith(
+        "Confirmed: video meeting Tuesday 1 Dec at 09:45"
+    )
