@@ -12,6 +12,7 @@ Imports only `actions` (no Flask), so it runs in both virtual environments.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -175,7 +176,10 @@ class FakeBookingApi:
             return
         stored.code, stored.wrong_codes = f"{secrets.randbelow(10**6):06d}", 0
         stored.codes_sent += 1
-        self.sms.append((number, f"Din kode er {stored.code}. / Your code is {stored.code}."))
+        # One language, as the real service writes it (the booking's; Danish here).
+        self.sms.append(
+            (number, f"Din kode til din booking er {stored.code}. Den gælder i 10 minutter.")
+        )
 
     def confirm_lookup_code(self, reference: str, code: str) -> str:
         stored = self.bookings.get(_reference(reference) or "")
@@ -192,7 +196,9 @@ class FakeBookingApi:
     def last_code_sent_to(self, phone: str) -> str:
         texts = [text for number, text in self.sms if number == phone]
         assert texts, f"no code was sent to {phone}"
-        return texts[-1].split()[3].rstrip(".")
+        found = re.search(r"\b(\d{4,8})\b", texts[-1])
+        assert found, texts[-1]
+        return found.group(1)
 
     # --- rules ---------------------------------------------------------------------------------
     def _service(self, code: str) -> str:

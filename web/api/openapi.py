@@ -323,8 +323,10 @@ def document(server_url: str) -> dict[str, Any]:
             "title": "Borgerbooking API",
             "version": "1",
             "description": "Booking of video meetings with the municipality. Errors are "
-            '`{"error": {"code", "message"}}`; times are ISO 8601 with offset. Trusted callers '
-            "send `Authorization: Bearer <service token>` and are exempt from per-IP limits.",
+            '`{"error": {"code", "message"}}`, the message in the language of the request\'s '
+            "`Accept-Language` (`da` or `en`; Danish by default); times are ISO 8601 with "
+            "offset. Trusted callers send `Authorization: Bearer <service token>` and are "
+            "exempt from per-IP limits.",
         },
         "servers": [{"url": server_url}],
         "paths": PATHS,
