@@ -31,25 +31,42 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
         admin,
         api,
         auth,
+        book,
         caseworker,
         citizen,
         cli,
         errors,
         extensions,
         filters,
+        i18n,
         manage,
         meeting,
+        prepare,
         security,
         webhooks,
+        widget,
     )
 
     extensions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     filters.init_app(app)
+    i18n.init_app(app)
     cli.init_app(app)
     # One package per area, each a blueprint that brings its own URL prefix and hooks.
-    for area in (auth, api, citizen, meeting, manage, caseworker, admin, webhooks):
+    for area in (
+        auth,
+        api,
+        citizen,
+        book,
+        widget,
+        prepare,
+        meeting,
+        manage,
+        caseworker,
+        admin,
+        webhooks,
+    ):
         app.register_blueprint(area.blueprint)
 
     @app.get("/healthz")

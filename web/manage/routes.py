@@ -35,6 +35,7 @@ from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db, now
 from web.manage import blueprint
+from web.manage.meeting_window import join_state
 
 SESSION_KEY = "manage_tokens"
 MOVE_DAYS = 14
@@ -71,12 +72,13 @@ def show(reference: str) -> Any:
     token = request.args.get("token")
     if token:
         _remember_token(reference, token)
-        return redirect(url_for("manage.show", reference=reference))
+        return redirect(_in_booking_language(reference, ManageToken(token)))
     auth = _auth(reference)
     with get_db().transaction() as db_session:
         booking = services.authorised_booking(db_session, reference, auth)
         view = services.BookingView.of(booking, staff=False)
         sms_active = has_active_consent(booking, ConsentPurpose.SMS_REMINDERS.value)
+        joining = join_state(booking, current_app.config, now=now())
     links = LinkSettings.from_mapping(current_app.config)
     return render_template(
         "manage/show.html",
@@ -87,7 +89,21 @@ def show(reference: str) -> Any:
         meeting_url=meeting_url(links, view.reference),
         ics_url=ics_url(links, view.reference),
         sms_active=sms_active,
+        joining=joining,
     )
+
+
+def _in_booking_language(reference: str, auth: ManageToken) -> str:
+    """The page without the token; in the booking's language unless the citizen chose one."""
+    plain = url_for("manage.show", reference=reference)
+    if "lang" in request.args or request.cookies.get("lang"):
+        return plain
+    try:
+        with get_db().transaction() as db_session:
+            language = services.authorised_booking(db_session, reference, auth).language
+    except BookingError:
+        return plain  # the page itself says the link does not work
+    return url_for("manage.show", reference=reference, lang=language)
 
 
 def _change(reference: str, make: Callable[[], object], done: str, back: str) -> Any:
