@@ -249,7 +249,7 @@ def test_booking_needs_the_consent_box_ticked(booker: FlaskClient, value: str | 
     walk(booker, "consent")
     response = submit(booker, "consent", {} if value is None else {"consent_given": value})
     assert response.status_code == 400
-    _assert_field_error(_html(response), "consent_given", "sæt kryds")
+    _assert_field_error(_html(response), "consent_given", "sætte kryds")
     assert booker.get("/book/confirm").status_code == 303
 
 
