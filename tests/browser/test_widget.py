@@ -108,7 +108,9 @@ def test_the_widget_on_another_site_renders_every_kind_of_message_under_a_strict
     book = page.get_by_role("button", name="Book et videomøde")
     expect(book).to_be_enabled()
     live = page.locator("#borgerbooking-widget [aria-live]")
-    expect(live).to_have_text("Hej! Hvad kan jeg hjælpe med? Valgmuligheder: Book et videomøde, Aflys eller flyt et møde")
+    expect(live).to_have_text(
+        "Hej! Hvad kan jeg hjælpe med? Valgmuligheder: Book et videomøde, Aflys eller flyt et møde"
+    )
     assert stack.rasa.received[-1]["message"] == "/greet"
     sender = stack.rasa.received[-1]["sender"]
 
@@ -128,7 +130,9 @@ def test_the_widget_on_another_site_renders_every_kind_of_message_under_a_strict
     _send(page, "link")
     expect(page.get_by_role("link", name="Jobnet")).to_have_attribute("href", "https://jobnet.dk/")
     expect(page.get_by_role("link", name="https://www.borger.dk")).to_be_visible()
-    expect(page.locator(".bb-msg--bot").last).to_contain_text('<img src=x onerror="window.hacked=1">')
+    expect(page.locator(".bb-msg--bot").last).to_contain_text(
+        '<img src=x onerror="window.hacked=1">'
+    )
     expect(page.get_by_role("link", name="farlig")).to_have_count(0)
     assert page.evaluate("window.hacked") is None
 
@@ -203,9 +207,13 @@ def test_the_widget_works_with_the_keyboard_alone(stack: Stack, context: Browser
     expect(page.get_by_role("button", name="Aflys eller flyt et møde")).to_be_visible()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
-    assert page.evaluate(
-        "() => document.getElementById('borgerbooking-widget').shadowRoot.activeElement.textContent"
-    ) == "Book et videomøde"
+    assert (
+        page.evaluate(
+            "() => document.getElementById('borgerbooking-widget')"
+            ".shadowRoot.activeElement.textContent"
+        )
+        == "Book et videomøde"
+    )
     page.keyboard.press("Enter")
     assert _focused_in_widget(page) == "bb-input"  # not dropped to the page body
     expect(page.get_by_role("button", name="Sundhedspleje")).to_be_visible()

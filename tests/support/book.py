@@ -42,7 +42,9 @@ def submit(client: FlaskClient, step: str, data: dict[str, str] | None = None, *
     page = client.get(PATHS[step], **kw)
     assert page.status_code == 200, (step, page.status_code, page.headers.get("Location"))
     body = VALID.get(step, {}) if data is None else data
-    return client.post(PATHS[step], data={**body, "csrf_token": csrf(page.get_data(as_text=True))}, **kw)
+    return client.post(
+        PATHS[step], data={**body, "csrf_token": csrf(page.get_data(as_text=True))}, **kw
+    )
 
 
 def walk(client: FlaskClient, until: str = "confirm", **kw: Any) -> None:

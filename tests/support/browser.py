@@ -36,9 +36,7 @@ def launch(playwright: Playwright, *extra_args: str) -> Browser:
         pytest.fail("Chromium is missing: install the Debian package chromium (make setup)")
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `npm install` (part of `make setup`)")
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args]
-    )
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:

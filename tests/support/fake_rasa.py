@@ -117,7 +117,9 @@ def _handler(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running(server_class: type[ThreadingHTTPServer], handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+def running(
+    server_class: type[ThreadingHTTPServer], handler: type[BaseHTTPRequestHandler]
+) -> Iterator[str]:
     server = server_class(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

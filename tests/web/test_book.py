@@ -43,7 +43,10 @@ def _assert_field_error(html: str, field: str, message: str) -> None:
     assert re.search(rf'aria-describedby="[^"]*\b{field}-error\b', html)
     summary = html[html.index('class="error-summary"') :]
     assert message in summary[: summary.index("</div>")]
-    assert "autofocus" in html[html.index('class="error-summary"') - 200 : html.index("error-summary-title")]
+    assert (
+        "autofocus"
+        in html[html.index('class="error-summary"') - 200 : html.index("error-summary-title")]
+    )
     assert re.search(r"<title>(Fejl|Error): ", html)
 
 
@@ -282,8 +285,10 @@ def test_a_time_taken_before_confirming_leads_back_to_the_list_and_writes_nothin
     assert f'value="{TUESDAY_9.isoformat()}"' not in times
     # The citizen's other answers are kept: choose again and book.
     later = (TUESDAY_9 + timedelta(hours=1)).isoformat()
-    assert submit(booker, "time", {"meeting_time": later}).headers["Location"].endswith(
-        "/book/details"
+    assert (
+        submit(booker, "time", {"meeting_time": later})
+        .headers["Location"]
+        .endswith("/book/details")
     )
     assert booker.get("/book/confirm").status_code == 200
     assert submit(booker, "confirm", {}).headers["Location"].endswith("/book/done")

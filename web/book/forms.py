@@ -68,7 +68,9 @@ def is_free(session: Session, service: str, start: datetime, *, now: datetime) -
     return any(slot.start == start for slot in slots)
 
 
-def read_time(session: Session, service: str, form: Mapping[str, str], *, now: datetime) -> StepResult:
+def read_time(
+    session: Session, service: str, form: Mapping[str, str], *, now: datetime
+) -> StepResult:
     raw = _text(form, "meeting_time")
     if not raw:
         return StepResult(errors={"meeting_time": _("Choose a time.")})
@@ -108,7 +110,7 @@ def read_details(form: Mapping[str, str]) -> StepResult:
 
 def read_consent(form: Mapping[str, str]) -> StepResult:
     if _text(form, "consent_given") != "yes":
-        return StepResult(
-            errors={"consent_given": _("To book, tick the box to accept the terms.")}
-        )
-    return StepResult(values={"sms_reminders": "yes" if _text(form, "sms_reminders") == "yes" else None})
+        return StepResult(errors={"consent_given": _("To book, tick the box to accept the terms.")})
+    return StepResult(
+        values={"sms_reminders": "yes" if _text(form, "sms_reminders") == "yes" else None}
+    )

@@ -52,8 +52,11 @@ def service() -> Any:
     current = draft.load()
     with get_db().transaction() as session:
         offered = [
-            (s.code, s.name(page_language()), s.description_en if page_language() == "en"
-             else s.description_da)
+            (
+                s.code,
+                s.name(page_language()),
+                s.description_en if page_language() == "en" else s.description_da,
+            )
             for s in forms.active_services(session)
         ]
         if request.method == "POST":
@@ -226,7 +229,9 @@ def _refused(current: draft.Draft, exc: BookingError) -> Response:
     if isinstance(exc, SlotUnavailable | InvalidStart):
         current.meeting_time = None
         draft.save(current)
-        flash(_("Sorry, the time you chose was taken in the meantime. Choose another time."), "error")
+        flash(
+            _("Sorry, the time you chose was taken in the meantime. Choose another time."), "error"
+        )
         return _to("time")
     if isinstance(exc, ConsentMissing):
         current.consent_version = None
@@ -275,9 +280,7 @@ def done() -> Any:
     reference = booked["reference"]
     links = LinkSettings.from_mapping(current_app.config)
     base = str(current_app.config["PUBLIC_BASE_URL"])
-    manage_link = base + url_for(
-        "manage.show", reference=reference, token=booked["manage_token"]
-    )
+    manage_link = base + url_for("manage.show", reference=reference, token=booked["manage_token"])
     try:
         view = services.get(
             get_db(), reference, auth=services.ManageToken(booked["manage_token"]), now=now()

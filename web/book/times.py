@@ -6,24 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 
-from booking.meetings import when
+from booking.i18n import format_moment
 from booking.slots import COPENHAGEN
 from web.api.validation import iso
 
-DAY_NAMES = {
-    "da": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTH_NAMES = {
-    "da": (
-        "januar", "februar", "marts", "april", "maj", "juni",
-        "juli", "august", "september", "oktober", "november", "december",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}  # fmt: skip
+DAY_PATTERNS = {"da": "EEEE d. MMMM", "en": "EEEE d MMMM"}
+TIME_PATTERNS = {"da": "H.mm", "en": "H:mm"}
 
 
 @dataclass(frozen=True)
@@ -39,31 +27,29 @@ class OfferedDay:
     times: tuple[OfferedTime, ...]
 
 
-def day_label(day: date, language: str) -> str:
-    lang = "en" if language == "en" else "da"
-    weekday, month = DAY_NAMES[lang][day.weekday()], MONTH_NAMES[lang][day.month - 1]
-    return f"{weekday} {day.day} {month}" if lang == "en" else f"{weekday} {day.day}. {month}"
-
-
-def time_label(moment: datetime, language: str) -> str:
-    local = moment.astimezone(COPENHAGEN)
-    separator = ":" if language == "en" else "."
-    return f"{local.hour}{separator}{local.minute:02d}"
-
-
 def meeting_time_label(moment: datetime, language: str) -> str:
     """The whole time, as the confirmation and manage pages write it."""
-    return when(moment, language)
+    return format_moment(moment, language, "when")
 
 
 def by_day(starts: list[datetime], language: str) -> list[OfferedDay]:
     """The slot starts grouped by their Copenhagen date, in order."""
     local = sorted(s.astimezone(COPENHAGEN) for s in starts)
-    return [
-        OfferedDay(
-            day=day,
-            label=day_label(day, language),
-            times=tuple(OfferedTime(iso(s), time_label(s, language)) for s in group),
+    days = []
+    for day, group in groupby(local, key=lambda s: s.date()):
+        moments = list(group)
+        days.append(
+            OfferedDay(
+                day=day,
+                label=format_moment(
+                    moments[0], language, DAY_PATTERNS.get(language, "EEEE d. MMMM")
+                ),
+                times=tuple(
+                    OfferedTime(
+                        iso(s), format_moment(s, language, TIME_PATTERNS.get(language, "H.mm"))
+                    )
+                    for s in moments
+                ),
+            )
         )
-        for day, group in groupby(local, key=lambda s: s.date())
-    ]
+    return days

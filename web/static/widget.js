@@ -6,7 +6,7 @@
  * It adds a launcher button and a chat panel inside a Shadow DOM (no CSS leaks in or out),
  * reads its configuration and texts from the booking host (/widget/config.json, which only
  * answers allowed embedding origins), and talks to the assistant over Rasa's REST channel.
- * No inline script or style and no innerHTML: bot text is always set as text, so it works
+ * No inline script or style, and no HTML parsing: bot text is always set as text, so it works
  * under a strict Content-Security-Policy. The conversation (sender id and what was shown) is
  * kept in sessionStorage, so it survives page loads in the same tab.
  *
