@@ -165,9 +165,9 @@ def test_the_citizen_can_switch_language_start_over_and_retry(
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_label("Your message")).to_be_visible()
-    assert stack.rasa.received[-1]["message"] == '/choose_language{"language":"en"}'
     reply = page.locator(".bb-log").get_by_text("Fine, I will write in English.")
     expect(reply).to_be_visible()
+    assert stack.rasa.received[-1]["message"] == '/choose_language{"language":"en"}'
     assert reply.evaluate("e => e.closest('[lang]').lang") == "en"
     expect(page.get_by_role("link", name="How we handle the conversation")).to_have_attribute(
         "href", f"{stack.booking_url}/privacy"

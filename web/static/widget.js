@@ -440,7 +440,7 @@
       root.classList.toggle("bb--open", open);
       if (open) {
         (focusTarget || input).focus();
-        if (!state.history.length) { greet(); }
+        if (!state.history.length && !busy) { greet(); }
       } else {
         launcher.focus();
       }
