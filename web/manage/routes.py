@@ -74,7 +74,7 @@ def show(reference: str) -> Any:
     token = request.args.get("token")
     if token:
         _remember_token(reference, token)
-        return redirect(_in_booking_language(reference, ManageToken(token)))
+        return redirect(url_for("manage.show", reference=reference))
     auth = _auth(reference)
     with get_db().transaction() as db_session:
         booking = services.authorised_booking(db_session, reference, auth)
@@ -92,19 +92,6 @@ def show(reference: str) -> Any:
         sms_active=sms_active,
         joining=joining,
     )
-
-
-def _in_booking_language(reference: str, auth: ManageToken) -> str:
-    """The page without the token; in the booking's language unless the citizen chose one."""
-    plain = url_for("manage.show", reference=reference)
-    if "lang" in request.args or request.cookies.get("lang"):
-        return plain
-    try:
-        with get_db().transaction() as db_session:
-            language = services.authorised_booking(db_session, reference, auth).language
-    except BookingError:
-        return plain  # the page itself says the link does not work
-    return url_for("manage.show", reference=reference, lang=language)
 
 
 def _change(reference: str, make: Callable[[], object], done: str, back: str) -> Any:
