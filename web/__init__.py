@@ -31,6 +31,7 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
         admin,
         api,
         auth,
+        book,
         caseworker,
         citizen,
         cli,
@@ -39,8 +40,10 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
         i18n,
         manage,
         meeting,
+        prepare,
         security,
         webhooks,
+        widget,
     )
 
     extensions.init_app(app)
@@ -49,7 +52,19 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     i18n.init_app(app)
     cli.init_app(app)
     # One package per area, each a blueprint that brings its own URL prefix and hooks.
-    for area in (auth, api, citizen, meeting, manage, caseworker, admin, webhooks):
+    for area in (
+        auth,
+        api,
+        citizen,
+        book,
+        widget,
+        prepare,
+        meeting,
+        manage,
+        caseworker,
+        admin,
+        webhooks,
+    ):
         app.register_blueprint(area.blueprint)
 
     @app.get("/healthz")

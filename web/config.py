@@ -100,6 +100,8 @@ class Config:
 
         # The assistant's server (Rasa REST channel), called by the chat widget on `/`.
         self.RASA_URL = _env("RASA_URL", "http://127.0.0.1:5005").rstrip("/")
+        # The municipal sites allowed to embed the chat widget (comma-separated origins).
+        self.WIDGET_ORIGINS = [o.strip() for o in _env("WIDGET_ORIGINS").split(",") if o.strip()]
 
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True

@@ -22,7 +22,7 @@ from booking.bookings.data_rights import erase, export, withdraw_sms_reminders
 from booking.bookings.idempotency import check_key
 from booking.bookings.lookup import confirm_lookup, start_lookup
 from booking.bookings.phone import normalise_phone
-from booking.bookings.request import BookingRequest, BookingSettings
+from booking.bookings.request import BookingRequest, BookingSettings, clean_email, clean_name
 from booking.bookings.tokens import new_manage_token, new_reference, parse_reference
 
 __all__ = [
@@ -38,6 +38,8 @@ __all__ = [
     "book",
     "cancel",
     "check_key",
+    "clean_email",
+    "clean_name",
     "confirm_lookup",
     "erase",
     "export",

@@ -79,22 +79,34 @@ def require_offset(start: datetime) -> None:
         )
 
 
-def clean_request(request: BookingRequest) -> BookingRequest:
-    """Check and normalise the citizen's input; raises `ValidationFailed` naming the field."""
-    name = " ".join(request.name.split()) if isinstance(request.name, str) else ""
+def clean_name(raw: str) -> str:
+    """The citizen's name with its spacing normalised; `ValidationFailed` on `citizen.name`."""
+    name = " ".join(raw.split()) if isinstance(raw, str) else ""
     if not 1 <= len(name) <= MAX_NAME_LENGTH or has_control_characters(name):
         raise ValidationFailed(
             N_("Enter your name (at most 200 characters)."),
             field="citizen.name",
         )
-    email = None
-    if request.email not in (None, ""):
-        try:
-            email = check_email(str(request.email))
-            if has_control_characters(email):
-                raise ValidationFailed(N_("Enter a valid e-mail address."))
-        except ValidationFailed as exc:
-            raise ValidationFailed(exc.template, field="citizen.email", **exc.params) from None
+    return name
+
+
+def clean_email(raw: str | None) -> str | None:
+    """The normalised e-mail, or None when none was given; `ValidationFailed` on `citizen.email`."""
+    if raw in (None, ""):
+        return None
+    try:
+        email = check_email(str(raw))
+        if has_control_characters(email):
+            raise ValidationFailed(N_("Enter a valid e-mail address."))
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.template, field="citizen.email", **exc.params) from None
+    return email
+
+
+def clean_request(request: BookingRequest) -> BookingRequest:
+    """Check and normalise the citizen's input; raises `ValidationFailed` naming the field."""
+    name = clean_name(request.name)
+    email = clean_email(request.email)
     if request.language not in LANGUAGES:
         raise ValidationFailed(
             N_("Language must be 'da' or 'en'."),

@@ -5,23 +5,29 @@ from __future__ import annotations
 import re
 
 
-def test_the_front_page_carries_the_chat_widget_pointing_at_rasa(app, client):
+def test_the_front_page_embeds_the_widget_with_the_one_line_snippet(app, client):
     app.config["RASA_URL"] = "https://assistent.example.dk"
     page = client.get("/")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert 'data-rasa-url="https://assistent.example.dk"' in html
-    assert re.search(r'<script src="/static/chat\.js" defer></script>', html)
+    # Exactly what a municipality pastes into its own page.
+    assert '<script src="http://localhost/widget.js" async data-lang="da"></script>' in html
     # a strict CSP forbids inline scripts: every <script> loads a file
     assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", html))
+    assert "chat.js" not in html
     assert app.config["MUNICIPALITY_PHONE"] in html  # the phone alternative is always shown
+    assert 'href="/book/"' in html  # and booking without the chat
     policy = page.headers["Content-Security-Policy"]
     assert "connect-src 'self' https://assistent.example.dk;" in policy
     assert "script-src 'self';" in policy  # still no inline scripts
+    assert 'data-lang="en"' in client.get("/?lang=en").get_data(as_text=True)
 
 
-def test_the_chat_script_is_served(client):
-    script = client.get("/static/chat.js")
+def test_the_widget_gets_the_assistants_address_from_the_booking_host(app, client):
+    app.config["RASA_URL"] = "https://assistent.example.dk"
+    config = client.get("/widget/config.json").get_json()
+    assert config["rasa_url"] == "https://assistent.example.dk"
+    script = client.get("/widget.js")
     assert script.status_code == 200
     assert b"/webhooks/rest/webhook" in script.get_data()
     script.close()

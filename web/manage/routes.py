@@ -37,6 +37,7 @@ from web.errors import ApiError
 from web.extensions import get_db, now
 from web.i18n import error_text, prefer_language
 from web.manage import blueprint
+from web.manage.meeting_window import join_state
 
 SESSION_KEY = "manage_tokens"
 MOVE_DAYS = 14
@@ -79,6 +80,7 @@ def show(reference: str) -> Any:
         booking = services.authorised_booking(db_session, reference, auth)
         view = services.BookingView.of(booking, staff=False)
         sms_active = has_active_consent(booking, ConsentPurpose.SMS_REMINDERS.value)
+        joining = join_state(booking, current_app.config, now=now())
     links = LinkSettings.from_mapping(current_app.config)
     prefer_language(view.language)
     return render_template(
@@ -88,6 +90,7 @@ def show(reference: str) -> Any:
         meeting_url=meeting_url(links, view.reference),
         ics_url=ics_url(links, view.reference),
         sms_active=sms_active,
+        joining=joining,
     )
 
 
