@@ -3,6 +3,10 @@
 The web app runs from .venv (Python 3.11, Flask) under gunicorn on a free port with a fresh
 SQLite database, migrated and seeded with the demo data. SMS go to the console backend, so the
 one-time codes are read from the web process's output, as a citizen would read their phone.
+
+The assistant (Rasa + the action server) is started exactly as `make run` starts it, through
+`bot/serve`, with the repository's endpoints.yml and credentials.yml: its API behind a token,
+CORS for the configured origins only, its own tracker database file in the test's directory.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB_VENV = ROOT / ".venv" / "bin"
+SERVE = ROOT / "bot" / "serve"
+MODEL = ROOT / "models" / "borgerbooking.tar.gz"
+# rasa needs ~45-70 s to load the model on an idle machine; the test machine is shared
+RASA_STARTUP_TIMEOUT = float(os.environ.get("RASA_STARTUP_TIMEOUT", "600"))
 SERVICE_TOKEN = "bot-test-" + secrets.token_hex(8)
 
 
@@ -137,3 +145,107 @@ def running_booking_service(tmp: Path) -> Iterator[BookingService]:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@dataclass
+class Assistant:
+    """Rasa on a free loopback port, started by `bot/serve rasa`, and its action server."""
+
+    url: str
+    token: str
+    tracker_db: Path
+    log_dir: Path
+    env: dict[str, str]
+
+    def api(self, method: str, path: str, *, token: bool = True, **kw: Any) -> requests.Response:
+        """Rasa's HTTP API; its token auth reads the `token` query parameter."""
+        params = {**kw.pop("params", {}), **({"token": self.token} if token else {})}
+        return requests.request(method, self.url + path, params=params, timeout=30, **kw)
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        response = self.api("GET", f"/conversations/{sender}/tracker")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def say(self, sender: str, message: str) -> list[dict[str, Any]]:
+        response = requests.post(
+            self.url + "/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=120,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))
+
+
+def assistant_env(tmp: Path, booking: BookingService, **overrides: str) -> dict[str, str]:
+    """Production-like: no development defaults, every secret set explicitly."""
+    import base64
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOOKING_API", "RASA_"))}
+    env.update(
+        BORGERBOOKING_ENV="production",
+        RASA_TELEMETRY_ENABLED="false",
+        RASA_TOKEN="rasa-test-" + secrets.token_hex(12),
+        TRACKER_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        TRACKER_STORE_URL=f"sqlite:///{tmp / 'conversations.db'}",
+        BOOKING_API_URL=booking.base_url,
+        BOOKING_API_TOKEN=booking.token,
+        PUBLIC_URL="http://127.0.0.1:8000",
+        WIDGET_ORIGINS="https://www.eksempel-kommune.dk",
+        INSTANCE_PATH=str(tmp / "instance"),
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env
+
+
+@contextmanager
+def running_assistant(
+    tmp: Path, booking: BookingService, **overrides: str
+) -> Iterator[Assistant]:
+    """The action server and Rasa, both via bot/serve; stopped (and waited for) afterwards."""
+    if not MODEL.exists():
+        raise RuntimeError(f"{MODEL} is missing: run `make bot-train` first")
+    actions_port, rasa_port = free_port(), free_port()
+    env = assistant_env(
+        tmp, booking, ACTION_SERVER_URL=f"http://127.0.0.1:{actions_port}/webhook", **overrides
+    )
+    processes = [
+        subprocess.Popen(
+            [str(SERVE), "actions", "-p", str(actions_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=(tmp / "actions.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [str(SERVE), "rasa", "-p", str(rasa_port), "--model", str(MODEL)],
+            cwd=ROOT,
+            env=env,
+            stdout=(tmp / "rasa.log").open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{actions_port}/health", 60, processes[0])
+        wait_for(f"http://127.0.0.1:{rasa_port}/", RASA_STARTUP_TIMEOUT, processes[1])
+        url = f"http://127.0.0.1:{rasa_port}"
+        ready_by = time.monotonic() + RASA_STARTUP_TIMEOUT
+        assistant = Assistant(url, env["RASA_TOKEN"], tmp / "conversations.db", tmp, env)
+        while assistant.api("GET", "/status").status_code != 200:
+            if processes[1].poll() is not None or time.monotonic() > ready_by:
+                raise RuntimeError("rasa did not load its model")
+            time.sleep(1)
+        yield assistant
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
