@@ -89,9 +89,7 @@ def rasa_environment(env: Mapping[str, str], instance: Path) -> dict[str, str]:
         if not development(env):
             raise ServeError(f"{name} must be set (see README, Data protection)")
         result[name] = instance_secret(instance, file, make)
-    result.setdefault(
-        "TRACKER_STORE_URL", f"sqlite:///{(instance / 'conversations.db').resolve()}"
-    )
+    result.setdefault("TRACKER_STORE_URL", f"sqlite:///{(instance / 'conversations.db').resolve()}")
     result.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{DEFAULT_ACTIONS_PORT}/webhook")
     result.setdefault("RASA_TELEMETRY_ENABLED", "false")
     return result
@@ -136,7 +134,7 @@ def main(argv: Sequence[str]) -> int:
         print(f"bot/serve: {error}", file=sys.stderr)
         return 2
     os.chdir(ROOT)
-    os.execve(command[0], command, env)
+    os.execve(command[0], command, env)  # noqa: S606 (no shell: the arguments are a list)
     return 0  # not reached
 
 

@@ -98,6 +98,10 @@ class Config:
 
         # The assistant's server (Rasa REST channel), called by the chat widget on `/`.
         self.RASA_URL = _env("RASA_URL", "http://127.0.0.1:5005").rstrip("/")
+        # The assistant's tracker database (the same TRACKER_STORE_URL Rasa uses): erasure and
+        # retention delete conversations there. Empty: conversations are not reached.
+        self.TRACKER_STORE_URL = _env("TRACKER_STORE_URL")
+        self.CONVERSATION_RETENTION_DAYS = _int("CONVERSATION_RETENTION_DAYS", 30)
 
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True
@@ -124,6 +128,10 @@ class DevelopmentConfig(Config):
         self.JITSI_DOMAIN = _env("JITSI_DOMAIN", "meet.jit.si")
         self.SECRET_KEY = self.SECRET_KEY or _dev_secret()
         self.SERVICE_TOKENS = self.SERVICE_TOKENS or [_env("BOOKING_API_TOKEN", "dev-token")]
+        # where `bot/serve rasa` keeps conversations in development
+        self.TRACKER_STORE_URL = self.TRACKER_STORE_URL or (
+            f"sqlite:///{ROOT / 'instance' / 'conversations.db'}"
+        )
 
 
 class TestConfig(Config):

@@ -96,7 +96,7 @@ class RedactingTrackerStore(SQLTrackerStore):
 
     # --- writing -----------------------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Append the new events redacted (originals sealed), then forget what is no longer needed."""
+        """Append the new events redacted (originals sealed); forget what is no longer needed."""
         await self.stream_events(tracker)
         now = self.clock()
         all_events = [event.as_dict() for event in tracker.events]
@@ -104,12 +104,13 @@ class RedactingTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             new_events = list(self._additional_events(session, tracker))
             new_dicts = [event.as_dict() for event in new_events]
-            fresh = known_values(new_dicts).values.keys() - known_values(
-                all_events[: len(all_events) - len(new_dicts)]
-            ).values.keys()
+            fresh = (
+                known_values(new_dicts).values.keys()
+                - known_values(all_events[: len(all_events) - len(new_dicts)]).values.keys()
+            )
             if fresh:
                 self._reseal_earlier_events(session, tracker.sender_id, fresh, known, now)
-            for event, data in zip(new_events, new_dicts):
+            for event, data in zip(new_events, new_dicts, strict=True):
                 self._add_event(session, tracker.sender_id, event.type_name, data, known, now)
             if _transcript_consent(tracker):
                 self._keep_transcript(session, tracker.sender_id, now)
@@ -143,9 +144,11 @@ class RedactingTrackerStore(SQLTrackerStore):
     def _reseal_earlier_events(
         self, session: Any, sender_id: str, fresh: Iterable[str], known: Any, now: float
     ) -> None:
-        """A value the citizen wrote before the form asked for it, now known: redact it there too."""
+        """A value typed before the form asked for it, now known: redact it there too."""
         lowered = [value.lower() for value in fresh]
-        sealed = {sid for (sid,) in session.query(SealedEvent.event_id).filter_by(sender_id=sender_id)}
+        sealed = {
+            sid for (sid,) in session.query(SealedEvent.event_id).filter_by(sender_id=sender_id)
+        }
         for row in session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id):
             if row.id in sealed or not any(value in row.data.lower() for value in lowered):
                 continue

@@ -203,9 +203,7 @@ def assistant_env(tmp: Path, booking: BookingService, **overrides: str) -> dict[
 
 
 @contextmanager
-def running_assistant(
-    tmp: Path, booking: BookingService, **overrides: str
-) -> Iterator[Assistant]:
+def running_assistant(tmp: Path, booking: BookingService, **overrides: str) -> Iterator[Assistant]:
     """The action server and Rasa, both via bot/serve; stopped (and waited for) afterwards."""
     if not MODEL.exists():
         raise RuntimeError(f"{MODEL} is missing: run `make bot-train` first")

@@ -154,13 +154,17 @@ def test_once_the_flow_ends_the_originals_are_gone_and_the_story_still_reads(sto
     tracker = asyncio.run(store.retrieve("c2"))
     texts = [e.text for e in tracker.events if isinstance(e, UserUttered)]
     assert texts == ["jeg vil booke et møde", "[navn]", "det er [telefon]", "[e-mail]"]
-    assert [e.intent_name for e in tracker.events if isinstance(e, UserUttered)][0] == "book_meeting"
+    assert [e.intent_name for e in tracker.events if isinstance(e, UserUttered)][
+        0
+    ] == "book_meeting"
     assert tracker.get_slot("booking_reference") == "K7M2-9QXD"
     assert tracker.get_slot("citizen_name") is None
 
 
 def test_a_value_written_before_the_form_asked_for_it_is_redacted_once_known(store, database):
-    save(store, "c3", [ActionExecuted("action_listen"), user("hej jeg hedder Anna Jensen", "greet")])
+    save(
+        store, "c3", [ActionExecuted("action_listen"), user("hej jeg hedder Anna Jensen", "greet")]
+    )
     save(store, "c3", form_turns())
     dump = raw_dump(database)
     assert "Anna" not in dump and "Jensen" not in dump
@@ -204,7 +208,9 @@ def test_a_wrong_key_reads_the_redacted_events_and_never_fails(store, database, 
 
 def test_a_rotated_key_list_still_opens_what_the_old_key_sealed(database, clock):
     old, new = new_key(), new_key()
-    first = RedactingTrackerStore(DOMAIN, host=f"sqlite:///{database}", encryption_key=old, clock=clock)
+    first = RedactingTrackerStore(
+        DOMAIN, host=f"sqlite:///{database}", encryption_key=old, clock=clock
+    )
     save(first, "c7", form_turns())
     rotated = RedactingTrackerStore(
         DOMAIN, host=f"sqlite:///{database}", encryption_key=f"{new},{old}", clock=clock

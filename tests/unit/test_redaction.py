@@ -1,4 +1,4 @@
-"""Redaction of conversation events (bot/stores/redaction.py): what is personal goes, the rest stays.
+"""Redaction of conversation events (bot/stores/redaction.py): the personal goes, the rest stays.
 
 Property-based where it fits: any phone in the formats people write, any CPR number, any e-mail;
 and no false positives on times, dates, booking references and prices.

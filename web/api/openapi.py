@@ -250,6 +250,12 @@ SCHEMAS: dict[str, Any] = {
             },
             "language": {"enum": ["da", "en"], "default": "da"},
             "channel": {"enum": ["chat", "web", "sms"]},
+            "conversation_id": {
+                "type": "string",
+                "maxLength": 255,
+                "description": "The assistant conversation (Rasa sender id) the booking is "
+                "made in; erasing the citizen's data deletes that conversation too.",
+            },
             "consents": {
                 "type": "array",
                 "description": "Must include the purpose 'booking'.",
