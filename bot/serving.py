@@ -90,9 +90,32 @@ def rasa_environment(env: Mapping[str, str], instance: Path) -> dict[str, str]:
             raise ServeError(f"{name} must be set (see README, Data protection)")
         result[name] = instance_secret(instance, file, make)
     result.setdefault("TRACKER_STORE_URL", f"sqlite:///{(instance / 'conversations.db').resolve()}")
+    result.update(lock_store_environment(env.get("REDIS_URL", "")))
     result.setdefault("ACTION_SERVER_URL", f"http://127.0.0.1:{DEFAULT_ACTIONS_PORT}/webhook")
     result.setdefault("RASA_TELEMETRY_ENABLED", "false")
     return result
+
+
+def lock_store_environment(redis_url: str) -> dict[str, str]:
+    """The lock store in endpoints.yml: Redis from `redis://[:password@]host[:port][/db]`."""
+    if not redis_url:
+        return {
+            "LOCK_STORE_TYPE": "in_memory",
+            "LOCK_STORE_HOST": "",
+            "LOCK_STORE_PORT": "0",
+            "LOCK_STORE_DB": "0",
+            "LOCK_STORE_PASSWORD": "",
+        }
+    parts = urlsplit(redis_url)
+    if parts.scheme != "redis" or not parts.hostname:
+        raise ServeError("REDIS_URL must look like redis://[:password@]host[:port][/db]")
+    return {
+        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_HOST": parts.hostname,
+        "LOCK_STORE_PORT": str(parts.port or 6379),
+        "LOCK_STORE_DB": parts.path.strip("/") or "1",
+        "LOCK_STORE_PASSWORD": parts.password or "",
+    }
 
 
 def rasa_command(env: Mapping[str, str], extra: Sequence[str]) -> list[str]:

@@ -15,6 +15,7 @@ from tests.e2e.stack import (
     BookingService,
     running_assistant,
     running_booking_service,
+    running_redis,
 )
 
 
@@ -38,5 +39,9 @@ def assistant(
 ) -> Iterator[Assistant]:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make bot-train` first")
-    with running_assistant(tmp_path_factory.mktemp("assistant"), booking_service) as running:
-        yield running
+    tmp = tmp_path_factory.mktemp("assistant")
+    # Redis as lock store (as in production with several Rasa processes), when installed
+    with running_redis(tmp) as redis_url:
+        extra = {"REDIS_URL": redis_url} if redis_url else {}
+        with running_assistant(tmp, booking_service, **extra) as running:
+            yield running

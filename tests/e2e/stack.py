@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
+import socket
 import sqlite3
 import subprocess
 import time
@@ -56,6 +58,7 @@ class BookingService:
     token: str
     log_path: Path
     database: Path
+    tracker_store_url: str  # the assistant's tracker database: erasure and retention reach it
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
@@ -113,6 +116,7 @@ def web_env(tmp: Path) -> dict[str, str]:
         SERVICE_TOKENS=SERVICE_TOKEN,
         RATELIMIT_ENABLED="false",
         SMS_BACKEND="console",
+        TRACKER_STORE_URL=f"sqlite:///{tmp / 'conversations.db'}",
         PYTHONUNBUFFERED="1",
         PATH=f"{WEB_VENV}:{os.environ.get('PATH', '')}",
     )
@@ -140,7 +144,11 @@ def running_booking_service(tmp: Path) -> Iterator[BookingService]:
         try:
             wait_for(f"http://127.0.0.1:{port}/healthz", 60, process)
             yield BookingService(
-                f"http://127.0.0.1:{port}/api/v1", SERVICE_TOKEN, log_path, tmp / "booking.db"
+                f"http://127.0.0.1:{port}/api/v1",
+                SERVICE_TOKEN,
+                log_path,
+                tmp / "booking.db",
+                env["TRACKER_STORE_URL"],
             )
         finally:
             process.terminate()
@@ -190,7 +198,7 @@ def assistant_env(tmp: Path, booking: BookingService, **overrides: str) -> dict[
         RASA_TELEMETRY_ENABLED="false",
         RASA_TOKEN="rasa-test-" + secrets.token_hex(12),
         TRACKER_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        TRACKER_STORE_URL=f"sqlite:///{tmp / 'conversations.db'}",
+        TRACKER_STORE_URL=booking.tracker_store_url,
         BOOKING_API_URL=booking.base_url,
         BOOKING_API_TOKEN=booking.token,
         PUBLIC_URL="http://127.0.0.1:8000",
@@ -200,6 +208,78 @@ def assistant_env(tmp: Path, booking: BookingService, **overrides: str) -> dict[
     )
     env.update(overrides)
     return env
+
+
+def start_rasa(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    """One Rasa server via `bot/serve rasa` (a second one may share the tracker and lock store)."""
+    return subprocess.Popen(
+        [str(SERVE), "rasa", "-p", str(port), "--model", str(MODEL)],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_for_rasa(url: str, token: str, process: subprocess.Popen) -> None:
+    """Until the model is loaded: `/` answers only then, `/status` with the token."""
+    wait_for(f"{url}/", RASA_STARTUP_TIMEOUT, process)
+    ready_by = time.monotonic() + RASA_STARTUP_TIMEOUT
+    while requests.get(f"{url}/status", params={"token": token}, timeout=10).status_code != 200:
+        if process.poll() is not None or time.monotonic() > ready_by:
+            raise RuntimeError("rasa did not load its model")
+        time.sleep(1)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def running_redis(tmp: Path) -> Iterator[str | None]:
+    """A private redis-server on a free loopback port (Rasa's lock store); None if not installed."""
+    if shutil.which("redis-server") is None:
+        yield None
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            str(tmp),
+        ],
+        stdout=(tmp / "redis.out").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.2)
+        yield f"redis://127.0.0.1:{port}/1"
+    finally:
+        stop([process])
 
 
 @contextmanager
@@ -219,31 +299,13 @@ def running_assistant(tmp: Path, booking: BookingService, **overrides: str) -> I
             stdout=(tmp / "actions.log").open("w"),
             stderr=subprocess.STDOUT,
         ),
-        subprocess.Popen(
-            [str(SERVE), "rasa", "-p", str(rasa_port), "--model", str(MODEL)],
-            cwd=ROOT,
-            env=env,
-            stdout=(tmp / "rasa.log").open("w"),
-            stderr=subprocess.STDOUT,
-        ),
+        start_rasa(env, rasa_port, tmp / "rasa.log"),
     ]
     try:
         wait_for(f"http://127.0.0.1:{actions_port}/health", 60, processes[0])
-        wait_for(f"http://127.0.0.1:{rasa_port}/", RASA_STARTUP_TIMEOUT, processes[1])
         url = f"http://127.0.0.1:{rasa_port}"
-        ready_by = time.monotonic() + RASA_STARTUP_TIMEOUT
-        assistant = Assistant(url, env["RASA_TOKEN"], tmp / "conversations.db", tmp, env)
-        while assistant.api("GET", "/status").status_code != 200:
-            if processes[1].poll() is not None or time.monotonic() > ready_by:
-                raise RuntimeError("rasa did not load its model")
-            time.sleep(1)
-        yield assistant
+        wait_for_rasa(url, env["RASA_TOKEN"], processes[1])
+        tracker_db = Path(env["TRACKER_STORE_URL"].removeprefix("sqlite:///"))
+        yield Assistant(url, env["RASA_TOKEN"], tracker_db, tmp, env)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(processes)

@@ -79,3 +79,20 @@ def test_a_wildcard_in_the_allow_list_does_not_start(tmp_path):
         timeout=60,
     )
     assert result.returncode == 2 and "wildcard" in result.stderr
+
+
+def test_the_lock_store_is_redis_when_redis_url_is_set_and_in_memory_otherwise(tmp_path):
+    memory = rasa_environment({"BORGERBOOKING_ENV": "development"}, tmp_path)
+    assert memory["LOCK_STORE_TYPE"] == "in_memory"
+    redis = rasa_environment(
+        {"BORGERBOOKING_ENV": "development", "REDIS_URL": "redis://:s3cret@cache.local:6380/2"},
+        tmp_path,
+    )
+    assert (redis["LOCK_STORE_TYPE"], redis["LOCK_STORE_HOST"], redis["LOCK_STORE_PORT"]) == (
+        "redis",
+        "cache.local",
+        "6380",
+    )
+    assert (redis["LOCK_STORE_DB"], redis["LOCK_STORE_PASSWORD"]) == ("2", "s3cret")
+    with pytest.raises(ServeError):
+        rasa_environment({"BORGERBOOKING_ENV": "development", "REDIS_URL": "http://x"}, tmp_path)

@@ -68,3 +68,46 @@ def test_erasure_from_the_manage_page_deletes_the_conversation_and_only_that(
     assert rows_of(store, "chat-of-anna") == 0
     assert rows_of(store, "someone-else") == 4
     assert _stored_conversation(app, booked["reference"]) is None
+
+
+def test_the_api_erases_with_the_manage_token_and_deletes_the_conversation(
+    app: Flask, tracker_url: str
+) -> None:
+    prepare(app)
+    store = tracker_store(tracker_url)
+    add_conversation(store, "chat-of-anna", last_event_at=NOW)
+    booked = create(app.test_client(), conversation_id="chat-of-anna")
+    path = f"/api/v1/bookings/{booked['reference']}/erase"
+    client = app.test_client()
+
+    assert error(client.post(path), 401)["code"] == "unauthorized"
+    assert rows_of(store, "chat-of-anna") == 4
+    wrong = client.post(path, headers={"X-Manage-Token": "not-the-token"})
+    assert wrong.status_code in (403, 404)
+    assert rows_of(store, "chat-of-anna") == 4
+
+    done = client.post(path, headers={"X-Manage-Token": booked["manage_token"]})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json() == {"reference": booked["reference"], "erased": True}
+    assert rows_of(store, "chat-of-anna") == 0
+    with app.extensions["database"].transaction() as session:
+        booking = session.query(Booking).filter_by(reference=booked["reference"]).one()
+        assert booking.citizen_name is None and booking.status == "cancelled"
+    # the token no longer works (it was replaced), so a second erase is refused
+    again = client.post(path, headers={"X-Manage-Token": booked["manage_token"]})
+    assert again.status_code in (403, 404)
+
+
+def test_without_a_configured_tracker_database_erasure_still_erases_the_booking(
+    build_app, sqlite_url: str
+) -> None:
+    app = build_app(sqlite_url, TRACKER_STORE_URL="")
+    prepare(app)
+    booked = create(app.test_client(), conversation_id="chat-x")
+    done = app.test_client().post(
+        f"/api/v1/bookings/{booked['reference']}/erase",
+        headers={"X-Manage-Token": booked["manage_token"]},
+    )
+    assert done.status_code == 200
+    # the id stays, so a later retention pass with the tracker database can still find it
+    assert _stored_conversation(app, booked["reference"]) == "chat-x"
