@@ -96,3 +96,23 @@ def test_the_lock_store_is_redis_when_redis_url_is_set_and_in_memory_otherwise(t
     assert (redis["LOCK_STORE_DB"], redis["LOCK_STORE_PASSWORD"]) == ("2", "s3cret")
     with pytest.raises(ServeError):
         rasa_environment({"BORGERBOOKING_ENV": "development", "REDIS_URL": "http://x"}, tmp_path)
+
+
+def test_endpoints_yml_names_our_tracker_store_and_takes_its_values_from_serve(
+    tmp_path, monkeypatch
+):
+    from rasa.utils.endpoints import read_endpoint_config
+
+    env = rasa_environment({"BORGERBOOKING_ENV": "development"}, tmp_path)
+    for name in ("ACTION_SERVER_URL", "TRACKER_STORE_URL") + tuple(
+        k for k in env if k.startswith("LOCK_STORE_")
+    ):
+        monkeypatch.setenv(name, env[name])
+    endpoints = str(ROOT / "endpoints.yml")
+    store = read_endpoint_config(endpoints, "tracker_store")
+    assert store.type == "bot.stores.tracker_store.RedactingTrackerStore"
+    assert store.url == env["TRACKER_STORE_URL"] == f"sqlite:///{tmp_path / 'conversations.db'}"
+    assert read_endpoint_config(endpoints, "action_endpoint").url == (
+        "http://127.0.0.1:5055/webhook"
+    )
+    assert read_endpoint_config(endpoints, "lock_store").type == "in_memory"
