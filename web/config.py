@@ -104,6 +104,9 @@ class Config:
         # retention delete conversations there. Empty: conversations are not reached.
         self.TRACKER_STORE_URL = _env("TRACKER_STORE_URL")
         self.CONVERSATION_RETENTION_DAYS = _int("CONVERSATION_RETENTION_DAYS", 30)
+        # as Rasa's tracker store reads them (bot/stores/tracker_store.py); shown on /privacy
+        self.TRANSCRIPT_RETENTION_DAYS = _int("TRANSCRIPT_RETENTION_DAYS", 30)
+        self.SEALED_MAX_AGE_MINUTES = _int("SEALED_MAX_AGE_MINUTES", 60)
 
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True
