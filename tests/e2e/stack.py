@@ -59,6 +59,23 @@ class BookingService:
     log_path: Path
     database: Path
     tracker_store_url: str  # the assistant's tracker database: erasure and retention reach it
+    env: dict[str, str]  # the web app's environment (for the worker and CLI)
+
+    def run_worker_once(self, log_path: Path) -> None:
+        """`flask --app web worker --once` on this database, its output into `log_path`.
+
+        Messages go to in-memory senders: what is checked is what the worker logs."""
+        env = {**self.env, "SMS_BACKEND": "memory", "EMAIL_BACKEND": "memory"}
+        with log_path.open("w") as log:
+            subprocess.run(
+                [str(WEB_VENV / "flask"), "--app", "web", "worker", "--once"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+                timeout=120,
+            )
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
@@ -149,6 +166,7 @@ def running_booking_service(tmp: Path) -> Iterator[BookingService]:
                 log_path,
                 tmp / "booking.db",
                 env["TRACKER_STORE_URL"],
+                env,
             )
         finally:
             process.terminate()

@@ -53,7 +53,7 @@ def text(replies: list[dict]) -> str:
 
 
 @pytest.fixture(scope="module")
-def booked(assistant) -> dict[str, str]:
+def booked(assistant, booking_service) -> dict[str, str]:
     """A booking made in the chat; the tracker database is checked after every turn."""
     sender = "e2e-privacy-1"
     checks: list[str] = []
@@ -80,6 +80,8 @@ def booked(assistant) -> dict[str, str]:
     confirmation = text(say("ja"))
     assert "Dit videomøde er booket" in confirmation, confirmation
     reference = confirmation.split("Reference: ")[1].split()[0]
+    # the worker sends the confirmation (SMS, e-mail): its log is read in the last test
+    booking_service.run_worker_once(assistant.log_dir / "worker.log")
     return {"sender": sender, "reference": reference, "checks": json.dumps(checks)}
 
 
@@ -176,3 +178,5 @@ def test_the_logs_of_a_booking_conversation_hold_no_personal_value(
     assert not found(PERSONAL, everything), found(PERSONAL, everything)
     assert token not in everything
     assert any(f"/booking/{booked['reference']} " in ln for ln in web_lines), web_lines[-5:]
+    worker_log = (assistant.log_dir / "worker.log").read_text()
+    assert "sent" in worker_log or "message" in worker_log, worker_log
