@@ -21,17 +21,24 @@ from booking.privacy.consent import (
 )
 from booking.privacy.conversations import ConversationStore
 from booking.privacy.personal_data import anonymise_booking, export_booking
-from booking.privacy.retention import RetentionReport, apply_retention
+from booking.privacy.retention import (
+    DueBooking,
+    RetentionReport,
+    apply_retention,
+    due_for_retention,
+)
 
 __all__ = [
     "ALL_PURPOSES",
     "REQUIRED_PURPOSES",
     "ConsentGiven",
     "ConversationStore",
+    "DueBooking",
     "RetentionReport",
     "active_texts",
     "anonymise_booking",
     "apply_retention",
+    "due_for_retention",
     "export_booking",
     "has_active_consent",
     "publish_text",

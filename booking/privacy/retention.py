@@ -30,6 +30,34 @@ class RetentionReport:
     conversations_deleted: int = 0
 
 
+@dataclass(frozen=True)
+class DueBooking:
+    reference: str
+    service: str
+    ended_at: datetime
+    conversation_id: str | None
+
+
+def due_for_retention(session: Session, *, now: datetime) -> list[DueBooking]:
+    """The bookings `apply_retention` would anonymise now (for the dry run); changes nothing."""
+    due: list[DueBooking] = []
+    for service in session.scalars(select(Service).order_by(Service.code)):
+        cutoff = now - timedelta(days=service.retention_days)
+        for booking in session.scalars(
+            select(Booking)
+            .where(
+                Booking.service_id == service.id,
+                Booking.end_at < cutoff,
+                Booking.anonymised_at.is_(None),
+            )
+            .order_by(Booking.end_at)
+        ):
+            due.append(
+                DueBooking(booking.reference, service.code, booking.end_at, booking.conversation_id)
+            )
+    return due
+
+
 def apply_retention(
     session: Session,
     *,

@@ -60,3 +60,37 @@ def test_retention_deletes_the_conversation_an_expired_booking_was_made_in(
     assert rows_of(store, "booking-chat") == 0 and rows_of(store, "unrelated") == 4
     with database.transaction() as session:
         assert session.get(Booking, booking_id).conversation_id is None  # type: ignore[union-attr]
+
+
+def test_the_dry_run_cli_lists_bookings_and_conversations_and_changes_nothing(
+    build_app, sqlite_url: str, tmp_path: Path
+) -> None:
+    tracker_url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    app = build_app(sqlite_url, TRACKER_STORE_URL=tracker_url)
+    app.extensions["clock"] = lambda: NOW
+    store = tracker_store(tracker_url)
+    add_conversation(store, "stale-chat", last_event_at=NOW - timedelta(days=45))
+    add_conversation(store, "fresh-chat", last_event_at=NOW - timedelta(days=1))
+    database: Database = app.extensions["database"]
+    with database.transaction() as session:
+        service = make_service(session, retention_days=90)
+        caseworker = make_caseworker(session, services=[service])
+        booking = make_booking(
+            session, service=service, caseworker=caseworker, start=NOW - timedelta(days=100)
+        )
+        booking.conversation_id = "booking-chat"
+        reference = booking.reference
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["retention", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Bookings to anonymise: 1" in result.output
+    assert reference in result.output and "conversation booking-chat" in result.output
+    assert "stale-chat" in result.output and "fresh-chat" not in result.output
+    assert rows_of(store, "stale-chat") == 4  # nothing deleted
+    with database.transaction() as session:
+        assert session.get(Booking, booking.id).anonymised_at is None  # type: ignore[union-attr]
+
+    result = runner.invoke(args=["retention"])
+    assert "anonymised 1 booking(s), deleted 1 conversation(s)" in result.output
+    assert rows_of(store, "stale-chat") == 0 and rows_of(store, "fresh-chat") == 4
