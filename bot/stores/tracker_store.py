@@ -31,7 +31,13 @@ from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.ext.declarative import declarative_base
 
-from bot.stores.redaction import NOT_PERSONAL, PERSONAL_SLOTS, known_values, redact_event
+from bot.stores.redaction import (
+    NOT_PERSONAL,
+    PERSONAL_SLOTS,
+    KnownValues,
+    known_values,
+    redact_event,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +127,13 @@ class RedactingTrackerStore(SQLTrackerStore):
         logger.debug("Tracker stored (redacted).")
 
     def _add_event(
-        self, session: Any, sender_id: str, type_name: str, data: dict, known: Any, now: float
+        self,
+        session: Any,
+        sender_id: str,
+        type_name: str,
+        data: dict,
+        known: KnownValues,
+        now: float,
     ) -> None:
         clear = redact_event(data, known)
         row = self.SQLEvent(
@@ -142,7 +154,7 @@ class RedactingTrackerStore(SQLTrackerStore):
         return SealedEvent(event_id=event_id, sender_id=sender_id, sealed_at=now, ciphertext=token)
 
     def _reseal_earlier_events(
-        self, session: Any, sender_id: str, fresh: Iterable[str], known: Any, now: float
+        self, session: Any, sender_id: str, fresh: Iterable[str], known: KnownValues, now: float
     ) -> None:
         """A value typed before the form asked for it, now known: redact it there too."""
         lowered = [value.lower() for value in fresh]
