@@ -15,6 +15,7 @@ from typing import Any
 from booking.bookings import idempotency
 from booking.bookings.phone import normalise_phone
 from booking.errors import InvalidStart, ValidationFailed
+from booking.i18n import N_
 from booking.models import Channel
 from booking.notify import NotifySettings
 from booking.privacy import ConsentGiven
@@ -76,7 +77,7 @@ def require_offset(start: datetime) -> None:
     """InvalidStart unless `start` carries a UTC offset (a naive time means nothing here)."""
     if start.tzinfo is None or start.utcoffset() is None:
         raise InvalidStart(
-            "Tidspunktet skal angives med tidszone. / The time must include a UTC offset.",
+            N_("The time must include a UTC offset."),
             field="start",
         )
 
@@ -86,7 +87,7 @@ def clean_request(request: BookingRequest) -> BookingRequest:
     name = " ".join(request.name.split()) if isinstance(request.name, str) else ""
     if not 1 <= len(name) <= MAX_NAME_LENGTH or has_control_characters(name):
         raise ValidationFailed(
-            "Skriv dit navn (højst 200 tegn). / Enter your name (at most 200 characters).",
+            N_("Enter your name (at most 200 characters)."),
             field="citizen.name",
         )
     email = None
@@ -94,25 +95,23 @@ def clean_request(request: BookingRequest) -> BookingRequest:
         try:
             email = check_email(str(request.email))
             if has_control_characters(email):
-                raise ValidationFailed("Skriv en gyldig e-mailadresse. / Enter a valid e-mail.")
+                raise ValidationFailed(N_("Enter a valid e-mail address."))
         except ValidationFailed as exc:
-            raise ValidationFailed(exc.message, field="citizen.email") from None
+            raise ValidationFailed(exc.template, field="citizen.email", **exc.params) from None
     if request.language not in LANGUAGES:
         raise ValidationFailed(
-            "Sproget skal være 'da' eller 'en'. / Language must be 'da' or 'en'.",
+            N_("Language must be 'da' or 'en'."),
             field="language",
         )
     if request.channel not in CHANNELS:
         raise ValidationFailed(
-            "Kanalen skal være chat, web eller sms. / Channel must be chat, web or sms.",
+            N_("Channel must be chat, web or sms."),
             field="channel",
         )
     if request.conversation_id is not None and (
         not 1 <= len(request.conversation_id) <= MAX_CONVERSATION_ID_LENGTH
         or has_control_characters(request.conversation_id)
     ):
-        raise ValidationFailed(
-            "Ugyldigt samtale-id. / Invalid conversation id.", field="conversation_id"
-        )
+        raise ValidationFailed(N_("Invalid conversation id."), field="conversation_id")
     require_offset(request.start)
     return replace(request, name=name, phone=normalise_phone(request.phone), email=email)

@@ -27,6 +27,7 @@ from icalendar import (
     vText,
 )
 
+from booking.i18n import N_, translate
 from booking.meetings.links import LinkSettings, meeting_url
 from booking.models import Booking, BookingStatus
 from booking.slots import COPENHAGEN
@@ -66,29 +67,17 @@ def invite_uid(booking: Booking, settings: CalendarSettings) -> str:
     return f"{booking.reference}@{settings.uid_domain}"
 
 
+# Message ids (English); `translate` writes them in the booking's language.
 _INVITE_TEXT = {
-    "da": {
-        "summary": "Videomøde med {municipality}: {service}",
-        "join": "Deltag i videomødet her: {url}",
-        "window": "Linket åbner mødet {minutes} minutter før start.",
-        "physical": (
-            "Du har altid ret til at vælge et fysisk møde i stedet for et videomøde."
-            " Ring til os på {phone}, hvis du ønsker det."
-        ),
-        "alarm": "Dit videomøde begynder om 15 minutter",
-        "cancelled": "Mødet er aflyst.",
-    },
-    "en": {
-        "summary": "Video meeting with {municipality}: {service}",
-        "join": "Join the video meeting here: {url}",
-        "window": "The link opens the meeting {minutes} minutes before the start.",
-        "physical": (
-            "You always have the right to choose an in-person meeting instead of a video"
-            " meeting. Call us on {phone} if you would like one."
-        ),
-        "alarm": "Your video meeting starts in 15 minutes",
-        "cancelled": "The meeting has been cancelled.",
-    },
+    "summary": N_("Video meeting with %(municipality)s: %(service)s"),
+    "join": N_("Join the video meeting here: %(url)s"),
+    "window": N_("The link opens the meeting %(minutes)s minutes before the start."),
+    "physical": N_(
+        "You always have the right to choose an in-person meeting instead of a video"
+        " meeting. Call us on %(phone)s if you would like one."
+    ),
+    "alarm": N_("Your video meeting starts in 15 minutes"),
+    "cancelled": N_("The meeting has been cancelled."),
 }
 
 
@@ -98,7 +87,11 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     It carries the meeting page link, never a Jitsi token (that is minted only on the page).
     """
     cancelled = booking.status == BookingStatus.CANCELLED.value
-    texts = _INVITE_TEXT["en" if booking.language == "en" else "da"]
+    language = booking.language
+
+    def text(name: str, **values: object) -> str:
+        return translate(language, _INVITE_TEXT[name], **values)
+
     url = meeting_url(settings.links, booking.reference)
     municipality = settings.municipality_name or "kommunen"
 
@@ -111,19 +104,17 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
     event.add(
         "summary",
-        texts["summary"].format(
-            municipality=municipality, service=booking.service.name(booking.language)
-        ),
+        text("summary", municipality=municipality, service=booking.service.name(language)),
     )
     event.add("location", url)
     event.add("url", url)
     description = [
-        texts["join"].format(url=url),
-        texts["window"].format(minutes=settings.open_before_minutes),
-        texts["physical"].format(phone=settings.municipality_phone or municipality),
+        text("join", url=url),
+        text("window", minutes=settings.open_before_minutes),
+        text("physical", phone=settings.municipality_phone or municipality),
     ]
     if cancelled:
-        description.insert(0, texts["cancelled"])
+        description.insert(0, text("cancelled"))
     event.add("description", "\n\n".join(description))
     event.add("organizer", _organizer(settings))
     if booking.citizen_email:
@@ -135,7 +126,7 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     if not cancelled:
-        event.add_component(_alarm(texts["alarm"]))
+        event.add_component(_alarm(text("alarm")))
     calendar.add_component(event)
     return calendar.to_ical()
 

@@ -16,10 +16,13 @@ from icalendar import Event, vText
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking.i18n import DEFAULT_LANGUAGE, translate
 from booking.meetings.calendar import CalendarSettings, new_calendar
 from booking.models import Booking, BookingStatus, Caseworker
 from booking.slots import COPENHAGEN
 
+# A calendar app fetches the feed without a session or a language preference: the default.
+FEED_LANGUAGE = DEFAULT_LANGUAGE
 FEED_PAST = timedelta(days=30)
 FEED_REFRESH = "PT15M"
 # secrets.token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
@@ -109,13 +112,14 @@ def caseworker_feed(
         event.add("dtstamp", now)
         event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
         event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
-        event.add("summary", f"Videomøde: {minimised_name(booking.citizen_name)}")
+        name = minimised_name(booking.citizen_name)
+        event.add("summary", translate(FEED_LANGUAGE, "Video meeting: %(name)s", name=name))
         event.add("url", start_url)
         event.add("location", start_url)
         event.add(
             "description",
-            f"{booking.service.name_da} · {booking.reference}\n"
-            f"Start mødet / Start the meeting: {start_url}",
+            f"{booking.service.name(FEED_LANGUAGE)} · {booking.reference}\n"
+            + translate(FEED_LANGUAGE, "Start the meeting: %(url)s", url=start_url),
         )
         event.add("status", "CONFIRMED")
         event.add("class", "PRIVATE")

@@ -20,6 +20,7 @@ from typing import Any
 import jwt
 
 from booking.errors import InvalidState
+from booking.i18n import N_
 from booking.models import Booking, BookingStatus, Caseworker
 
 # 20 random bytes = 160 bits, as 40 lower-case hex characters: unguessable, URL-safe, and a
@@ -154,7 +155,7 @@ def mint_token(
     state = meeting_state(booking, settings, now=now)
     if state is not MeetingState.OPEN:
         raise MeetingNotOpen(
-            "Mødet er ikke åbent lige nu. / The meeting is not open right now.",
+            N_("The meeting is not open right now."),
         )
     if not settings.token_auth:
         return None

@@ -1,4 +1,7 @@
-"""The words of every notification: SMS and e-mail texts in Danish and English.
+"""The words of every notification: SMS and e-mail texts, in the booking's language.
+
+The texts are message ids (English) in the catalogues the web pages use (`booking.i18n`), so
+the Danish wording lives in web/translations/da with every other text.
 
 SMS texts stay within one GSM-7 segment (160 characters) where the content allows: they carry
 only the municipality's name, the meeting time and a link, never case details. Danish letters
@@ -10,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from booking.i18n import N_, translate
 from booking.meetings import when
 
 # GSM 03.38 basic character set; each counts as one septet.
@@ -66,91 +70,60 @@ class MessageContext:
 
 
 _SMS = {
-    "da": {
-        "confirmation": "{m}: Dit videomøde er booket {when}. Deltag: {url}",
-        "reminder": "{m}: Husk dit videomøde {when}. Deltag: {url}",
-        "change": "{m}: Dit videomøde er flyttet til {when}. Deltag: {url}",
-        "cancellation": "{m}: Dit videomøde {when} er aflyst. Spørgsmål: ring {phone}",
-        "manage": " Ret/aflys: {manage}",
-    },
-    "en": {
-        "confirmation": "{m}: Your video meeting is booked for {when}. Join: {url}",
-        "reminder": "{m}: Reminder: video meeting {when}. Join: {url}",
-        "change": "{m}: Your video meeting has moved to {when}. Join: {url}",
-        "cancellation": "{m}: Your video meeting {when} is cancelled. Questions: call {phone}",
-        "manage": " Change/cancel: {manage}",
-    },
+    "confirmation": N_("%(m)s: Your video meeting is booked for %(when)s. Join: %(url)s"),
+    "reminder": N_("%(m)s: Reminder: video meeting %(when)s. Join: %(url)s"),
+    "change": N_("%(m)s: Your video meeting has moved to %(when)s. Join: %(url)s"),
+    "cancellation": N_(
+        "%(m)s: Your video meeting %(when)s is cancelled. Questions: call %(phone)s"
+    ),
 }
+# Appended to the confirmation SMS (leading space: it continues the text).
+SMS_MANAGE = N_(" Change/cancel: %(manage)s")
 
 
 def sms_text(kind: str, ctx: MessageContext) -> str:
     """The SMS for `kind` (confirmation, reminder, change, cancellation) in its language."""
-    texts = _SMS["en" if ctx.language == "en" else "da"]
-    text = texts[kind].format(
+    text = translate(
+        ctx.language,
+        _SMS[kind],
         m=ctx.municipality_name,
         when=format_when(ctx.start_at, ctx.language),
         url=ctx.meeting_url,
         phone=ctx.municipality_phone,
     )
     if ctx.manage_url and kind == "confirmation":
-        text += texts["manage"].format(manage=ctx.manage_url)
+        text += translate(ctx.language, SMS_MANAGE, manage=ctx.manage_url)
     return text
 
 
 _SUBJECTS = {
-    "da": {
-        "confirmation": "Bekræftelse: videomøde {when}",
-        "change": "Ændret: videomøde {when}",
-        "cancellation": "Aflyst: videomøde {when}",
-    },
-    "en": {
-        "confirmation": "Confirmed: video meeting {when}",
-        "change": "Changed: video meeting {when}",
-        "cancellation": "Cancelled: video meeting {when}",
-    },
+    "confirmation": N_("Confirmed: video meeting %(when)s"),
+    "change": N_("Changed: video meeting %(when)s"),
+    "cancellation": N_("Cancelled: video meeting %(when)s"),
 }
 
 _EMAIL_LEADS = {
-    "da": {
-        "confirmation": "Dit videomøde ({service}) med {m} er booket {when}.",
-        "change": "Dit videomøde ({service}) med {m} er flyttet til {when}.",
-        "cancellation": "Dit videomøde ({service}) med {m} {when} er aflyst.",
-    },
-    "en": {
-        "confirmation": "Your video meeting ({service}) with {m} is booked for {when}.",
-        "change": "Your video meeting ({service}) with {m} has moved to {when}.",
-        "cancellation": "Your video meeting ({service}) with {m} {when} is cancelled.",
-    },
+    "confirmation": N_("Your video meeting (%(service)s) with %(m)s is booked for %(when)s."),
+    "change": N_("Your video meeting (%(service)s) with %(m)s has moved to %(when)s."),
+    "cancellation": N_("Your video meeting (%(service)s) with %(m)s %(when)s is cancelled."),
 }
 
 _EMAIL_PARTS = {
-    "da": {
-        "join": "Deltag i mødet her (åbner 15 minutter før): {url}",
-        "manage": "Ret eller aflys dit møde: {manage}",
-        "invite": "Kalenderinvitationen er vedhæftet.",
-        "questions": "Spørgsmål? Ring til {m} på {phone}.",
-        "auto": "Denne e-mail er sendt automatisk og kan ikke besvares.",
-    },
-    "en": {
-        "join": "Join the meeting here (opens 15 minutes before): {url}",
-        "manage": "Change or cancel your meeting: {manage}",
-        "invite": "The calendar invitation is attached.",
-        "questions": "Questions? Call {m} on {phone}.",
-        "auto": "This e-mail was sent automatically; replies are not read.",
-    },
+    "join": N_("Join the meeting here (opens 15 minutes before): %(url)s"),
+    "manage": N_("Change or cancel your meeting: %(manage)s"),
+    "invite": N_("The calendar invitation is attached."),
+    "questions": N_("Questions? Call %(m)s on %(phone)s."),
+    "auto": N_("This e-mail was sent automatically; replies are not read."),
 }
 
 
 def email_subject(kind: str, ctx: MessageContext) -> str:
-    language = "en" if ctx.language == "en" else "da"
     when = format_when(ctx.start_at, ctx.language)
-    return f"{ctx.municipality_name}: " + _SUBJECTS[language][kind].format(when=when)
+    return f"{ctx.municipality_name}: " + translate(ctx.language, _SUBJECTS[kind], when=when)
 
 
 def email_text(kind: str, ctx: MessageContext) -> str:
     """The plain-text e-mail body; the .ics invite travels as an attachment."""
-    language = "en" if ctx.language == "en" else "da"
-    parts = _EMAIL_PARTS[language]
     fields = {
         "m": ctx.municipality_name,
         "phone": ctx.municipality_phone,
@@ -159,10 +132,14 @@ def email_text(kind: str, ctx: MessageContext) -> str:
         "url": ctx.meeting_url,
         "manage": ctx.manage_url,
     }
-    lines = [_EMAIL_LEADS[language][kind].format(**fields), ""]
+
+    def part(name: str) -> str:
+        return translate(ctx.language, _EMAIL_PARTS[name], **fields)
+
+    lines = [translate(ctx.language, _EMAIL_LEADS[kind], **fields), ""]
     if kind != "cancellation":
-        lines.append(parts["join"].format(**fields))
+        lines.append(part("join"))
     if ctx.manage_url and kind == "confirmation":
-        lines.append(parts["manage"].format(**fields))
-    lines += ["", parts["invite"], parts["questions"].format(**fields), "", parts["auto"]]
+        lines.append(part("manage"))
+    lines += ["", part("invite"), part("questions"), "", part("auto")]
     return "\n".join(lines) + "\n"

@@ -29,8 +29,7 @@ from booking.slots.engine import (
 )
 from booking.slots.search import MAX_SEARCH_DAYS, load_schedules, search_slots
 from booking.slots.working_hours import (
-    WEEKDAYS_DA,
-    WEEKDAYS_EN,
+    WEEKDAYS,
     Hours,
     format_day_hours,
     parse_day_hours,
@@ -40,8 +39,7 @@ from booking.slots.working_hours import (
 __all__ = [
     "COPENHAGEN",
     "MAX_SEARCH_DAYS",
-    "WEEKDAYS_DA",
-    "WEEKDAYS_EN",
+    "WEEKDAYS",
     "CaseworkerSchedule",
     "Hours",
     "Interval",

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import request
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -17,6 +18,7 @@ from booking.models import Absence, Booking, BookingStatus, OutboxMessage, Worki
 from booking.slots import COPENHAGEN, local_date
 from web.caseworker.access import me
 from web.errors import ApiError
+from web.i18n import localized
 
 MAX_CALENDAR_DAYS = 62
 FAILED_DELIVERY = ("failed", "undelivered")
@@ -29,8 +31,7 @@ def calendar_events(db: Session, start: datetime, end: datetime) -> list[dict[st
         raise ApiError(
             400,
             "bad_range",
-            f"Perioden skal være 1 til {MAX_CALENDAR_DAYS} dage. / "
-            f"The range must be 1 to {MAX_CALENDAR_DAYS} days.",
+            gettext("The range must be 1 to %(days)s days.", days=MAX_CALENDAR_DAYS),
         )
     meetings = meetings_between(db, start, end)
     absences = db.scalars(
@@ -85,7 +86,7 @@ def parse_moment(raw: str | None, name: str) -> datetime:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError:
         raise ApiError(
-            400, "bad_request", f"'{name}' skal være en ISO 8601-tid. / must be an ISO 8601 time."
+            400, "bad_request", gettext("'%(name)s' must be an ISO 8601 time.", name=name)
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=COPENHAGEN)
@@ -98,14 +99,14 @@ def _local_iso(moment: datetime) -> str:
 
 
 def _meeting_event(meeting: Booking) -> dict[str, Any]:
-    status = {
-        "confirmed": "",
-        "completed": " (afholdt / completed)",
-        "no_show": " (udeblev / no-show)",
-    }.get(meeting.status, "")
+    name = localized(meeting.service, "name")
+    title = {
+        "completed": gettext("%(service)s (completed)", service=name),
+        "no_show": gettext("%(service)s (no-show)", service=name),
+    }.get(meeting.status, name)
     return {
         "id": meeting.reference,
-        "title": f"{meeting.service.name_da}{status}",
+        "title": title,
         "start": _local_iso(meeting.start_at),
         "end": _local_iso(meeting.end_at),
         "url": f"{request.script_root}/caseworker/meetings/{meeting.reference}",
@@ -116,7 +117,7 @@ def _meeting_event(meeting: Booking) -> dict[str, Any]:
 def _absence_event(absence: Absence) -> dict[str, Any]:
     return {
         "id": f"absence-{absence.id}",
-        "title": "Fravær / Absence" + (f": {absence.reason}" if absence.reason else ""),
+        "title": gettext("Absence") + (f": {absence.reason}" if absence.reason else ""),
         "start": _local_iso(absence.start_at),
         "end": _local_iso(absence.end_at),
         "classNames": ["absence"],

@@ -23,17 +23,19 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
 from booking import bookings as services
 from booking.bookings import BookingSettings, ManageToken, data_rights
 from booking.errors import BookingError, NotAllowed
-from booking.meetings import LinkSettings, ics_url, meeting_url, when_da, when_en
+from booking.meetings import LinkSettings, ics_url, meeting_url
 from booking.models import ConsentPurpose
 from booking.privacy import has_active_consent
 from booking.slots import COPENHAGEN, search_slots
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_conversations, get_db, now
+from web.i18n import error_text, prefer_language
 from web.manage import blueprint
 
 SESSION_KEY = "manage_tokens"
@@ -58,7 +60,7 @@ def _settings() -> BookingSettings:
 
 
 def _page_error(exc: BookingError, status: int) -> tuple[str, int]:
-    return render_template("manage/error.html", message=exc.message), status
+    return render_template("manage/error.html", message=error_text(exc)), status
 
 
 @blueprint.errorhandler(NotAllowed)
@@ -78,11 +80,10 @@ def show(reference: str) -> Any:
         view = services.BookingView.of(booking, staff=False)
         sms_active = has_active_consent(booking, ConsentPurpose.SMS_REMINDERS.value)
     links = LinkSettings.from_mapping(current_app.config)
+    prefer_language(view.language)
     return render_template(
         "manage/show.html",
         booking=view,
-        when_da=when_da(view.start),
-        when_en=when_en(view.start),
         changeable=view.status == "confirmed" and view.start > now(),
         meeting_url=meeting_url(links, view.reference),
         ics_url=ics_url(links, view.reference),
@@ -97,7 +98,7 @@ def _change(reference: str, make: Callable[[], object], done: str, back: str) ->
     except NotAllowed:
         raise
     except BookingError as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
         return redirect(back), 303
     flash(done, "success")
     return redirect(url_for("manage.show", reference=reference)), 303
@@ -116,7 +117,7 @@ def cancel(reference: str) -> Any:
             now=now(),
             settings=_settings(),
         ),
-        "Mødet er aflyst. / The meeting has been cancelled.",
+        gettext("The meeting has been cancelled."),
         back=url_for("manage.show", reference=reference),
     )
 
@@ -133,11 +134,11 @@ def move_form(reference: str) -> Any:
             db_session, view.service, first, first + timedelta(days=MOVE_DAYS), now=now()
         )
     slots = [s for s in slots if s.start != view.start]
+    prefer_language(view.language)
     return render_template(
         "manage/move.html",
         booking=view,
-        slots=[(iso(s.start), when_da(s.start), when_en(s.start)) for s in slots],
-        current_da=when_da(view.start),
+        slots=[(iso(s.start), s.start) for s in slots],
         next_from=(first + timedelta(days=MOVE_DAYS + 1)).isoformat(),
     )
 
@@ -148,14 +149,14 @@ def move(reference: str) -> Any:
     try:
         start = timestamp(request.form.get("start") or "")
     except ApiError:
-        flash("Vælg et nyt tidspunkt. / Choose a new time.", "error")
+        flash(gettext("Choose a new time."), "error")
         return redirect(url_for("manage.move_form", reference=reference)), 303
     return _change(
         reference,
         lambda: services.reschedule(
             get_db(), reference, start, auth=auth, now=now(), settings=_settings()
         ),
-        "Mødet er flyttet. / The meeting has been moved.",
+        gettext("The meeting has been moved."),
         back=url_for("manage.move_form", reference=reference),
     )
 
@@ -166,7 +167,7 @@ def stop_sms(reference: str) -> Any:
         get_db(), reference, auth=_auth(reference), now=now()
     )
     if changed:
-        flash("Du får ikke flere SMS-påmindelser. / You will get no more SMS reminders.", "success")
+        flash(gettext("You will get no more SMS reminders."), "success")
     return redirect(url_for("manage.show", reference=reference)), 303
 
 
@@ -187,10 +188,7 @@ def export(reference: str) -> Response:
 def erase(reference: str) -> Any:
     auth = _auth(reference)
     if request.form.get("confirm") != "yes":
-        flash(
-            "Sæt kryds for at bekræfte sletningen. / Tick the box to confirm the deletion.",
-            "error",
-        )
+        flash(gettext("Tick the box to confirm the deletion."), "error")
         return redirect(url_for("manage.show", reference=reference)), 303
     data_rights.erase(get_db(), reference, auth=auth, now=now(), conversations=get_conversations())
     tokens = dict(session.get(SESSION_KEY, {}))

@@ -18,11 +18,10 @@ from booking.meetings import (
     meeting_window,
     mint_token,
     room_name,
-    when_da,
-    when_en,
 )
 from booking.models import Booking
 from web.extensions import now
+from web.i18n import prefer_language
 
 
 def render_meeting(
@@ -54,6 +53,8 @@ def render_meeting(
     if state is MeetingState.OPEN:
         token = mint_token(settings, booking, participant, now=moment)
     opens_at = meeting_window(booking, settings).opens_at
+    if role == "citizen":
+        prefer_language(booking.language)
     page = render_template(
         "meeting/page.html",
         booking=booking,
@@ -63,12 +64,7 @@ def render_meeting(
         jitsi_domain=settings.domain,
         room=room_name(booking),
         jwt=token,
-        service_da=booking.service.name("da"),
-        service_en=booking.service.name("en"),
-        starts_da=when_da(booking.start_at),
-        starts_en=when_en(booking.start_at),
-        opens_da=when_da(opens_at),
-        opens_en=when_en(opens_at),
+        opens_at=opens_at,
         opens_in_seconds=max(0, int((opens_at - moment).total_seconds())),
         back_url=back_url,
         links=links or {},
