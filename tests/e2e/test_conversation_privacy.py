@@ -97,7 +97,7 @@ def test_rasa_loaded_the_configured_redacting_tracker_store(assistant, booked):
         > 10
     )
     rasa_log = (assistant.log_dir / "rasa.log").read_text()
-    assert "InMemoryTrackerStore" not in rasa_log and "not found" not in rasa_log
+    assert "InMemoryTrackerStore" not in rasa_log and "Tracker store with type" not in rasa_log
 
 
 def test_no_personal_value_is_stored_in_clear_during_or_after_the_form(assistant, booked):
