@@ -54,6 +54,8 @@ class Config:
 
         # SMS: console backend unless Twilio credentials are set.
         self.SMS_BACKEND = _env("SMS_BACKEND", "")
+        # memory | console | smtp; empty: smtp with SMTP_HOST, else console
+        self.EMAIL_BACKEND = _env("EMAIL_BACKEND", "")
         self.TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
         self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
         self.TWILIO_FROM = _env("TWILIO_FROM")
