@@ -67,6 +67,7 @@ class StoredBooking:
     code: str | None = None
     wrong_codes: int = 0
     codes_sent: int = 0
+    conversation_id: str | None = None
 
 
 def _error(status: int, code: str, message: str) -> BookingApiError:
@@ -139,7 +140,10 @@ class FakeBookingApi:
             ics_url=f"{meeting_url}/invite.ics",
         )
         token = secrets.token_urlsafe(32)
-        self.bookings[reference] = StoredBooking(booking, phone, token)
+        conversation = body.get("conversation_id")
+        self.bookings[reference] = StoredBooking(
+            booking, phone, token, conversation_id=conversation
+        )
         answer = replace(booking, manage_token=token)
         self._replies[idempotency_key] = (fingerprint, answer)
         return answer
