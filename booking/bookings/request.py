@@ -18,6 +18,7 @@ from booking.errors import InvalidStart, ValidationFailed
 from booking.models import Channel
 from booking.notify import NotifySettings
 from booking.privacy import ConsentGiven
+from booking.slots import DEFAULT_MODE, MODES, UNKNOWN_MODE
 from booking.staff import check_email
 
 LANGUAGES = ("da", "en")
@@ -35,6 +36,7 @@ class BookingRequest:
     language: str = "da"
     channel: str = Channel.WEB.value
     consents: tuple[ConsentGiven, ...] = ()
+    mode: str = DEFAULT_MODE
 
     def fingerprint(self) -> str:
         return idempotency.request_fingerprint(
@@ -47,6 +49,8 @@ class BookingRequest:
                 "language": self.language,
                 "channel": self.channel,
                 "consents": sorted((c.purpose, c.text_version) for c in self.consents),
+                # only when not the default, so fingerprints of video bookings stay as they were
+                **({"mode": self.mode} if self.mode != DEFAULT_MODE else {}),
             }
         )
 
@@ -101,8 +105,11 @@ def clean_request(request: BookingRequest) -> BookingRequest:
         )
     if request.channel not in CHANNELS:
         raise ValidationFailed(
-            "Kanalen skal være chat, web eller sms. / Channel must be chat, web or sms.",
+            "Kanalen skal være chat, web, sms eller phone. / "
+            "Channel must be chat, web, sms or phone.",
             field="channel",
         )
+    if request.mode not in MODES:
+        raise ValidationFailed(UNKNOWN_MODE, field="mode")
     require_offset(request.start)
     return replace(request, name=name, phone=normalise_phone(request.phone), email=email)

@@ -1,8 +1,11 @@
 """iCalendar files: the citizen's invite for one booking, and what every calendar file shares.
 
 The invite is an iTIP message (RFC 5546): `METHOD:REQUEST` with a `UID` that stays the same for
-the life of the booking and a `SEQUENCE` the booking service bumps on every reschedule, so the
-citizen's calendar moves the event instead of adding a second one; `METHOD:CANCEL` removes it.
+the life of the booking and a `SEQUENCE` the booking service bumps on every reschedule or change
+of mode, so the citizen's calendar moves the event instead of adding a second one;
+`METHOD:CANCEL` removes it. Without the citizen's e-mail there is no attendee, and the file is
+`METHOD:PUBLISH` (imported, and updated by UID and SEQUENCE). What the invite says follows the
+meeting mode: the video link, who calls whom, or the address.
 The caseworker's feed (`booking.meetings.calendar_feed`) is built on the same calendar shell.
 """
 
@@ -28,6 +31,7 @@ from icalendar import (
 )
 
 from booking.meetings.links import LinkSettings, meeting_url
+from booking.meetings.modes import PHONE, VIDEO, how_to_meet, meeting_place, mode_name
 from booking.models import Booking, BookingStatus
 from booking.slots import COPENHAGEN
 
@@ -68,62 +72,93 @@ def invite_uid(booking: Booking, settings: CalendarSettings) -> str:
 
 _INVITE_TEXT = {
     "da": {
-        "summary": "Videomøde med {municipality}: {service}",
+        # The title is seen by others in shared and work calendars: no health service in it.
+        "summary": "{mode} med {municipality}",
+        "service": "Møde: {service}",
         "join": "Deltag i videomødet her: {url}",
         "window": "Linket åbner mødet {minutes} minutter før start.",
+        "details": "Se mødet her: {url}",
         "physical": (
             "Du har altid ret til at vælge et fysisk møde i stedet for et videomøde."
             " Ring til os på {phone}, hvis du ønsker det."
         ),
-        "alarm": "Dit videomøde begynder om 15 minutter",
+        "other_mode": "Vil du hellere mødes på en anden måde, så ring til os på {phone}.",
+        "alarm": "Dit {mode} begynder om 15 minutter",
         "cancelled": "Mødet er aflyst.",
     },
     "en": {
-        "summary": "Video meeting with {municipality}: {service}",
+        "summary": "{mode} with {municipality}",
+        "service": "Meeting: {service}",
         "join": "Join the video meeting here: {url}",
         "window": "The link opens the meeting {minutes} minutes before the start.",
+        "details": "See the meeting here: {url}",
         "physical": (
             "You always have the right to choose an in-person meeting instead of a video"
             " meeting. Call us on {phone} if you would like one."
         ),
-        "alarm": "Your video meeting starts in 15 minutes",
+        "other_mode": "If you would rather meet another way, call us on {phone}.",
+        "alarm": "Your {mode} starts in 15 minutes",
         "cancelled": "The meeting has been cancelled.",
     },
 }
 
 
+def invite_method(booking: Booking) -> str:
+    """REQUEST or CANCEL for an invite sent to the citizen's e-mail; PUBLISH without one.
+
+    iTIP (RFC 5546) REQUEST and CANCEL are scheduling messages to attendees: without an
+    attendee address the file is a published event, which a calendar imports or updates by UID.
+    """
+    if not booking.citizen_email:
+        return "PUBLISH"
+    return "CANCEL" if booking.status == BookingStatus.CANCELLED.value else "REQUEST"
+
+
 def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetime) -> bytes:
-    """The .ics for the citizen: REQUEST for a confirmed booking, CANCEL for a cancelled one.
+    """The .ics for the citizen: REQUEST for a confirmed booking, CANCEL for a cancelled one
+    (PUBLISH for both when the citizen gave no e-mail), saying how to join, who calls or where.
 
     It carries the meeting page link, never a Jitsi token (that is minted only on the page).
     """
     cancelled = booking.status == BookingStatus.CANCELLED.value
-    texts = _INVITE_TEXT["en" if booking.language == "en" else "da"]
+    language = "en" if booking.language == "en" else "da"
+    texts = _INVITE_TEXT[language]
     url = meeting_url(settings.links, booking.reference)
     municipality = settings.municipality_name or "kommunen"
+    phone = settings.municipality_phone or municipality
 
-    calendar = new_calendar(method="CANCEL" if cancelled else "REQUEST")
+    calendar = new_calendar(method=invite_method(booking))
     event = Event()
     event.add("uid", invite_uid(booking, settings))
     event.add("sequence", booking.sequence)
     event.add("dtstamp", now)
     event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
     event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
-    event.add(
-        "summary",
-        texts["summary"].format(
-            municipality=municipality, service=booking.service.name(booking.language)
-        ),
+    summary = texts["summary"].format(
+        mode=mode_name(booking.mode, language, capital=True), municipality=municipality
     )
-    event.add("location", url)
-    event.add("url", url)
-    description = [
-        texts["join"].format(url=url),
-        texts["window"].format(minutes=settings.open_before_minutes),
-        texts["physical"].format(phone=settings.municipality_phone or municipality),
-    ]
+    event.add("summary", summary)
+    description = [texts["service"].format(service=booking.service.name(language))]
     if cancelled:
         description.insert(0, texts["cancelled"])
+    place = meeting_place(booking, language)
+    if (booking.mode or VIDEO) == VIDEO:
+        event.add("location", url)
+        if not cancelled:
+            description += [
+                texts["join"].format(url=url),
+                texts["window"].format(minutes=settings.open_before_minutes),
+            ]
+        description.append(texts["physical"].format(phone=phone))
+    else:
+        if place is not None and place.address:
+            event.add("location", place.address)
+        elif booking.mode == PHONE:
+            event.add("location", mode_name(PHONE, language, capital=True))
+        if not cancelled:
+            description += [how_to_meet(booking, language), texts["details"].format(url=url)]
+        description.append(texts["other_mode"].format(phone=phone))
+    event.add("url", url)
     event.add("description", "\n\n".join(description))
     event.add("organizer", _organizer(settings))
     if booking.citizen_email:
@@ -135,7 +170,7 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     if not cancelled:
-        event.add_component(_alarm(texts["alarm"]))
+        event.add_component(_alarm(texts["alarm"].format(mode=mode_name(booking.mode, language))))
     calendar.add_component(event)
     return calendar.to_ical()
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.meetings.calendar import CalendarSettings, new_calendar
+from booking.meetings.modes import IN_PERSON, PHONE, VIDEO, meeting_place, mode_name
 from booking.models import Booking, BookingStatus, Caseworker
 from booking.slots import COPENHAGEN
 
@@ -84,6 +85,16 @@ def feed_bookings(session: Session, caseworker: Caseworker, *, now: datetime) ->
     )
 
 
+# What the feed's link does, per mode. Phone numbers never go into the feed: the caseworker
+# finds the number to call on the meeting page.
+_FEED_ACTION = {
+    VIDEO: "Start mødet / Start the meeting",
+    PHONE: "Ring til borgeren; nummeret står på mødesiden / Call the citizen; the number is on "
+    "the meeting page",
+    IN_PERSON: "Mødet / The meeting",
+}
+
+
 def caseworker_feed(
     caseworker: Caseworker,
     bookings: Iterable[Booking],
@@ -102,20 +113,24 @@ def caseworker_feed(
     calendar.add("x-published-ttl", FEED_REFRESH)
     base = settings.links.public_base_url
     for booking in bookings:
-        start_url = f"{base}/caseworker/meetings/{booking.reference}/start"
+        page_url = f"{base}/caseworker/meetings/{booking.reference}"
+        video = (booking.mode or VIDEO) == VIDEO
+        start_url = f"{page_url}/start" if video else page_url
         event = Event()
         event.add("uid", f"feed-{booking.reference}@{settings.uid_domain}")
         event.add("sequence", booking.sequence)
         event.add("dtstamp", now)
         event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
         event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
-        event.add("summary", f"Videomøde: {minimised_name(booking.citizen_name)}")
+        mode = mode_name(booking.mode, "da", capital=True)
+        event.add("summary", f"{mode}: {minimised_name(booking.citizen_name)}")
         event.add("url", start_url)
-        event.add("location", start_url)
+        place = meeting_place(booking, "da")
+        event.add("location", start_url if video else (place.address if place else mode))
+        action = _FEED_ACTION.get(booking.mode or VIDEO, _FEED_ACTION[VIDEO])
         event.add(
             "description",
-            f"{booking.service.name_da} · {booking.reference}\n"
-            f"Start mødet / Start the meeting: {start_url}",
+            f"{booking.service.name_da} · {booking.reference}\n{action}: {start_url}",
         )
         event.add("status", "CONFIRMED")
         event.add("class", "PRIVATE")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from booking.meetings import when
+from booking.meetings import mode_name, when
 
 # GSM 03.38 basic character set; each counts as one septet.
 GSM7_BASIC = frozenset(
@@ -53,7 +54,12 @@ def format_when(at: datetime, language: str) -> str:
 
 @dataclass(frozen=True)
 class MessageContext:
-    """What a text may mention: who sends it, when the meeting is, and the citizen's links."""
+    """What a text may mention: who sends it, when and how the meeting is, the citizen's links.
+
+    `meeting_url` is the meeting page: the video meeting itself, or for the other modes the
+    page with the details (and "stop SMS"). `call_number` is the number the caseworker calls
+    for a phone meeting, `address` and `directions` where an in-person meeting is held.
+    """
 
     municipality_name: str
     municipality_phone: str
@@ -63,69 +69,140 @@ class MessageContext:
     manage_url: str | None = None
     service_name: str = ""
     previous_start_at: datetime | None = None
+    mode: str = "video"
+    mode_changed: bool = False
+    call_number: str = ""
+    address: str = ""
+    directions: str = ""
 
 
+# Per kind, per mode. "mode_change" is the change message when the mode itself changed.
+# A phone meeting's change message leaves the page link out to stay in one segment; the
+# confirmation and the reminders carry it.
 _SMS = {
     "da": {
-        "confirmation": "{m}: Dit videomøde er booket {when}. Deltag: {url}",
-        "reminder": "{m}: Husk dit videomøde {when}. Deltag: {url}",
-        "change": "{m}: Dit videomøde er flyttet til {when}. Deltag: {url}",
-        "cancellation": "{m}: Dit videomøde {when} er aflyst. Spørgsmål: ring {phone}",
+        "confirmation": {
+            "video": "{m}: Dit videomøde er booket {when}. Deltag: {url}",
+            "phone": "{m}: Telefonmøde booket {when}. Vi ringer til {number}. Se: {url}",
+            "in_person": "{m}: Dit møde er booket {when}, {address}. Se: {url}",
+        },
+        "reminder": {
+            "video": "{m}: Husk dit videomøde {when}. Deltag: {url}",
+            "phone": "{m}: Husk telefonmøde {when}. Vi ringer til {number}. Se: {url}",
+            "in_person": "{m}: Husk dit møde {when}, {address}. Se: {url}",
+        },
+        "change": {
+            "video": "{m}: Dit videomøde er flyttet til {when}. Deltag: {url}",
+            "phone": "{m}: Dit telefonmøde er flyttet til {when}. Vi ringer til dig på {number}.",
+            "in_person": "{m}: Dit møde er flyttet til {when}, {address}. Se: {url}",
+        },
+        "mode_change": {
+            "video": "{m}: Dit møde {when} er nu et videomøde. Deltag: {url}",
+            "phone": "{m}: Dit møde {when} er nu et telefonmøde. Vi ringer til dig på {number}.",
+            "in_person": "{m}: Dit møde {when} er nu et fysisk møde, {address}. Se: {url}",
+        },
+        "cancellation": {
+            "video": "{m}: Dit videomøde {when} er aflyst. Spørgsmål: ring {phone}",
+            "phone": "{m}: Dit telefonmøde {when} er aflyst. Spørgsmål: ring {phone}",
+            "in_person": "{m}: Dit møde {when} er aflyst. Spørgsmål: ring {phone}",
+        },
         "manage": " Ret/aflys: {manage}",
     },
     "en": {
-        "confirmation": "{m}: Your video meeting is booked for {when}. Join: {url}",
-        "reminder": "{m}: Reminder: video meeting {when}. Join: {url}",
-        "change": "{m}: Your video meeting has moved to {when}. Join: {url}",
-        "cancellation": "{m}: Your video meeting {when} is cancelled. Questions: call {phone}",
+        "confirmation": {
+            "video": "{m}: Your video meeting is booked for {when}. Join: {url}",
+            "phone": "{m}: Phone meeting booked for {when}. We call {number}. See: {url}",
+            "in_person": "{m}: Your meeting is booked for {when}, {address}. See: {url}",
+        },
+        "reminder": {
+            "video": "{m}: Reminder: video meeting {when}. Join: {url}",
+            "phone": "{m}: Reminder: phone meeting {when}. We call {number}. See: {url}",
+            "in_person": "{m}: Reminder: meeting {when}, {address}. See: {url}",
+        },
+        "change": {
+            "video": "{m}: Your video meeting has moved to {when}. Join: {url}",
+            "phone": "{m}: Your phone meeting has moved to {when}. We will call you on {number}.",
+            "in_person": "{m}: Your meeting has moved to {when}, {address}. See: {url}",
+        },
+        "mode_change": {
+            "video": "{m}: Your meeting {when} is now a video meeting. Join: {url}",
+            "phone": "{m}: Your meeting {when} is now by phone. We will call you on {number}.",
+            "in_person": "{m}: Your meeting {when} is now in person, {address}. See: {url}",
+        },
+        "cancellation": {
+            "video": "{m}: Your video meeting {when} is cancelled. Questions: call {phone}",
+            "phone": "{m}: Your phone meeting {when} is cancelled. Questions: call {phone}",
+            "in_person": "{m}: Your meeting {when} is cancelled. Questions: call {phone}",
+        },
         "manage": " Change/cancel: {manage}",
     },
 }
 
 
+def _language(ctx: MessageContext) -> str:
+    return "en" if ctx.language == "en" else "da"
+
+
+def _variant(kind: str, ctx: MessageContext) -> str:
+    return "mode_change" if kind == "change" and ctx.mode_changed else kind
+
+
+def _mode(ctx: MessageContext) -> str:
+    return ctx.mode if ctx.mode in ("video", "phone", "in_person") else "video"
+
+
 def sms_text(kind: str, ctx: MessageContext) -> str:
     """The SMS for `kind` (confirmation, reminder, change, cancellation) in its language."""
-    texts = _SMS["en" if ctx.language == "en" else "da"]
-    text = texts[kind].format(
+    texts = _SMS[_language(ctx)]
+    template = texts[_variant(kind, ctx)]
+    assert isinstance(template, dict)
+    text = template[_mode(ctx)].format(
         m=ctx.municipality_name,
         when=format_when(ctx.start_at, ctx.language),
         url=ctx.meeting_url,
         phone=ctx.municipality_phone,
+        number=ctx.call_number,
+        address=ctx.address,
     )
     if ctx.manage_url and kind == "confirmation":
-        text += texts["manage"].format(manage=ctx.manage_url)
+        text += str(texts["manage"]).format(manage=ctx.manage_url)
     return text
 
 
 _SUBJECTS = {
     "da": {
-        "confirmation": "Bekræftelse: videomøde {when}",
-        "change": "Ændret: videomøde {when}",
-        "cancellation": "Aflyst: videomøde {when}",
+        "confirmation": "Bekræftelse: {mode} {when}",
+        "change": "Ændret: {mode} {when}",
+        "cancellation": "Aflyst: {mode} {when}",
     },
     "en": {
-        "confirmation": "Confirmed: video meeting {when}",
-        "change": "Changed: video meeting {when}",
-        "cancellation": "Cancelled: video meeting {when}",
+        "confirmation": "Confirmed: {mode} {when}",
+        "change": "Changed: {mode} {when}",
+        "cancellation": "Cancelled: {mode} {when}",
     },
 }
 
 _EMAIL_LEADS = {
     "da": {
-        "confirmation": "Dit videomøde ({service}) med {m} er booket {when}.",
-        "change": "Dit videomøde ({service}) med {m} er flyttet til {when}.",
-        "cancellation": "Dit videomøde ({service}) med {m} {when} er aflyst.",
+        "confirmation": "Dit {mode} ({service}) med {m} er booket {when}.",
+        "change": "Dit {mode} ({service}) med {m} er flyttet til {when}.",
+        "mode_change": "Dit møde ({service}) med {m} {when} er nu et {mode}.",
+        "cancellation": "Dit {mode} ({service}) med {m} {when} er aflyst.",
     },
     "en": {
-        "confirmation": "Your video meeting ({service}) with {m} is booked for {when}.",
-        "change": "Your video meeting ({service}) with {m} has moved to {when}.",
-        "cancellation": "Your video meeting ({service}) with {m} {when} is cancelled.",
+        "confirmation": "Your {mode} ({service}) with {m} is booked for {when}.",
+        "change": "Your {mode} ({service}) with {m} has moved to {when}.",
+        "mode_change": "Your meeting ({service}) with {m} {when} is now a {mode}.",
+        "cancellation": "Your {mode} ({service}) with {m} {when} is cancelled.",
     },
 }
 
 _EMAIL_PARTS = {
     "da": {
         "join": "Deltag i mødet her (åbner 15 minutter før): {url}",
+        "call": "Din sagsbehandler ringer til dig på {number}. Hav telefonen ved hånden.",
+        "place": "Mødet foregår her: {address}.",
+        "details": "Se mødet og din kalenderinvitation her: {url}",
         "manage": "Ret eller aflys dit møde: {manage}",
         "invite": "Kalenderinvitationen er vedhæftet.",
         "questions": "Spørgsmål? Ring til {m} på {phone}.",
@@ -133,6 +210,9 @@ _EMAIL_PARTS = {
     },
     "en": {
         "join": "Join the meeting here (opens 15 minutes before): {url}",
+        "call": "Your caseworker will call you on {number}. Please keep your phone at hand.",
+        "place": "The meeting takes place at: {address}.",
+        "details": "See the meeting and your calendar invitation here: {url}",
         "manage": "Change or cancel your meeting: {manage}",
         "invite": "The calendar invitation is attached.",
         "questions": "Questions? Call {m} on {phone}.",
@@ -142,14 +222,15 @@ _EMAIL_PARTS = {
 
 
 def email_subject(kind: str, ctx: MessageContext) -> str:
-    language = "en" if ctx.language == "en" else "da"
+    language = _language(ctx)
     when = format_when(ctx.start_at, ctx.language)
-    return f"{ctx.municipality_name}: " + _SUBJECTS[language][kind].format(when=when)
+    mode = mode_name(_mode(ctx), language)
+    return f"{ctx.municipality_name}: " + _SUBJECTS[language][kind].format(when=when, mode=mode)
 
 
 def email_text(kind: str, ctx: MessageContext) -> str:
     """The plain-text e-mail body; the .ics invite travels as an attachment."""
-    language = "en" if ctx.language == "en" else "da"
+    language = _language(ctx)
     parts = _EMAIL_PARTS[language]
     fields = {
         "m": ctx.municipality_name,
@@ -158,11 +239,26 @@ def email_text(kind: str, ctx: MessageContext) -> str:
         "service": ctx.service_name,
         "url": ctx.meeting_url,
         "manage": ctx.manage_url,
+        "mode": mode_name(_mode(ctx), language),
+        "number": ctx.call_number,
+        "address": ctx.address,
     }
-    lines = [_EMAIL_LEADS[language][kind].format(**fields), ""]
+    lines = [_EMAIL_LEADS[language][_variant(kind, ctx)].format(**fields), ""]
     if kind != "cancellation":
-        lines.append(parts["join"].format(**fields))
+        lines += _how_lines(ctx, parts, fields)
     if ctx.manage_url and kind == "confirmation":
         lines.append(parts["manage"].format(**fields))
     lines += ["", parts["invite"], parts["questions"].format(**fields), "", parts["auto"]]
     return "\n".join(lines) + "\n"
+
+
+def _how_lines(ctx: MessageContext, parts: dict[str, str], fields: dict[str, Any]) -> list[str]:
+    mode = _mode(ctx)
+    if mode == "video":
+        return [parts["join"].format(**fields)]
+    if mode == "phone":
+        return [parts["call"].format(**fields), parts["details"].format(**fields)]
+    lines = [parts["place"].format(**fields)]
+    if ctx.directions:
+        lines.append(ctx.directions)
+    return [*lines, parts["details"].format(**fields)]

@@ -13,6 +13,7 @@ from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from booking.meetings import display_phone, meeting_place, mode_name
 from booking.models import Absence, Booking, BookingStatus, OutboxMessage, WorkingHours
 from booking.slots import COPENHAGEN, local_date
 from web.caseworker.access import me
@@ -105,12 +106,29 @@ def _meeting_event(meeting: Booking) -> dict[str, Any]:
     }.get(meeting.status, "")
     return {
         "id": meeting.reference,
-        "title": f"{meeting.service.name_da}{status}",
+        "title": _title(meeting) + status,
         "start": _local_iso(meeting.start_at),
         "end": _local_iso(meeting.end_at),
         "url": f"{request.script_root}/caseworker/meetings/{meeting.reference}",
-        "classNames": ["meeting", f"meeting--{meeting.status}"],
+        "classNames": ["meeting", f"meeting--{meeting.status}", f"meeting--{meeting.mode}"],
+        "extendedProps": {"mode": meeting.mode, "place": _place(meeting)},
     }
+
+
+def _title(meeting: Booking) -> str:
+    """'Telefonmøde: Samtale med Jobcenter · +45 20 30 40 50': the mode, and where or whom
+    to call, readable in the calendar itself (staff only: the caseworker's own meetings)."""
+    title = f"{mode_name(meeting.mode, 'da', capital=True)}: {meeting.service.name_da}"
+    place = _place(meeting)
+    return f"{title} · {place}" if place else title
+
+
+def _place(meeting: Booking) -> str:
+    """Where an in-person meeting is held; the number the caseworker calls for a phone one."""
+    if meeting.mode == "phone":
+        return display_phone(meeting.citizen_phone)
+    place = meeting_place(meeting, "da")
+    return place.address if place else ""
 
 
 def _absence_event(absence: Absence) -> dict[str, Any]:

@@ -52,9 +52,18 @@ def absence_field(exc: BookingError) -> str:
     return {"end": "end_date", None: "start_date"}.get(exc.field, exc.field or "start_date")
 
 
-def move_start() -> datetime:
-    """The new start a caseworker chose for a meeting (date and time in Copenhagen)."""
-    return avail.local_moment(request.form.get("date", ""), request.form.get("time", ""), "date")
+def move_start() -> datetime | None:
+    """The new start a caseworker chose for a meeting (date and time in Copenhagen); None when
+    both are left empty (only the mode changes)."""
+    day, clock = request.form.get("date", ""), request.form.get("time", "")
+    if not day and not clock:
+        return None
+    return avail.local_moment(day, clock, "date")
+
+
+def move_mode() -> str | None:
+    """The meeting mode chosen in the move form, if the form offered one."""
+    return request.form.get("mode") or None
 
 
 def move_field(exc: BookingError) -> str:

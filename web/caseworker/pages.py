@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from booking import slots as avail
+from booking.meetings import display_phone, meeting_place, mode_name
 from booking.models import OutboxMessage
 from web.caseworker.access import my_caseworker, own_booking
 from web.extensions import get_db, now
@@ -37,6 +38,11 @@ OUTBOX_STATUSES = {
 }
 
 
+def mode_label(mode: str) -> str:
+    """'Telefonmøde / Phone meeting': the staff pages show Danish with English alongside."""
+    return f"{mode_name(mode, 'da', capital=True)} / {mode_name(mode, 'en', capital=True)}"
+
+
 def meeting_page(reference: str, *, errors: dict[str, str] | None = None, status: int = 200) -> Any:
     """Render the details page (also after a failed form, with its errors)."""
     with get_db().transaction() as db:
@@ -47,9 +53,17 @@ def meeting_page(reference: str, *, errors: dict[str, str] | None = None, status
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
         ).all()
         audit(db, "booking.view", booking=booking)
+        place = meeting_place(booking, "da")
+        place_en = meeting_place(booking, "en")
+        offered = avail.service_modes(booking.service)
     page = render_template(
         "caseworker/meeting.html",
         booking=booking,
+        mode_label=mode_label(booking.mode),
+        place=place,
+        place_en=place_en,
+        call_number=display_phone(booking.citizen_phone) if booking.mode == "phone" else "",
+        modes=[(m, mode_label(m)) for m in offered],
         notifications=notifications,
         purposes=PURPOSES,
         statuses=STATUSES,

@@ -14,15 +14,20 @@ from booking.meetings import (
     Participant,
     caseworker_participant,
     citizen_participant,
+    display_phone,
+    meeting_place,
     meeting_state,
     meeting_window,
     mint_token,
+    mode_name,
     room_name,
     when_da,
     when_en,
 )
-from booking.models import Booking
+from booking.models import Booking, MeetingMode
 from web.extensions import now
+
+VIDEO, PHONE = MeetingMode.VIDEO.value, MeetingMode.PHONE.value
 
 
 def render_meeting(
@@ -37,7 +42,8 @@ def render_meeting(
     """The meeting page for `role` ("caseworker" or "citizen") of this booking.
 
     Inside the meeting window it embeds Jitsi with a freshly minted token (the caseworker as
-    owner, the citizen as member); outside it, or for a cancelled booking, it says so. The
+    owner, the citizen as member); outside it, or for a cancelled booking, it says so. A phone
+    or in-person meeting gets no room and no token: the page says who calls whom, or where. The
     booking's `service` (and for a caseworker its `caseworker`) must be loaded.
     """
     settings = JitsiSettings.from_mapping(current_app.config)
@@ -50,8 +56,9 @@ def render_meeting(
         participant = citizen_participant(booking, display_name)
     else:
         raise ValueError(f"unknown meeting role {role!r}")
+    video = booking.mode == VIDEO
     token = None
-    if state is MeetingState.OPEN:
+    if video and state is MeetingState.OPEN:
         token = mint_token(settings, booking, participant, now=moment)
     opens_at = meeting_window(booking, settings).opens_at
     page = render_template(
@@ -61,8 +68,14 @@ def render_meeting(
         state=state.value,
         participant=participant,
         jitsi_domain=settings.domain,
-        room=room_name(booking),
+        room=room_name(booking) if video else None,
         jwt=token,
+        video=video,
+        mode_da=mode_name(booking.mode, "da", capital=True),
+        mode_en=mode_name(booking.mode, "en", capital=True),
+        place_da=meeting_place(booking, "da"),
+        place_en=meeting_place(booking, "en"),
+        call_number=display_phone(booking.citizen_phone) if booking.mode == PHONE else "",
         service_da=booking.service.name("da"),
         service_en=booking.service.name("en"),
         starts_da=when_da(booking.start_at),
@@ -75,6 +88,12 @@ def render_meeting(
         sms_reminders_active=sms_reminders_active,
     )
     response = make_response(page)
+    if booking.mode != VIDEO:
+        # nothing to embed: the site's own strict policy (web.security) stays in force
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Meeting-State"] = state.value
+        return response
     _meeting_headers(response, settings.domain)
     response.headers["X-Meeting-State"] = state.value
     return response
