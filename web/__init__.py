@@ -36,7 +36,7 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
         cli,
         errors,
         extensions,
-        filters,
+        i18n,
         manage,
         meeting,
         security,
@@ -46,7 +46,7 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     extensions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
-    filters.init_app(app)
+    i18n.init_app(app)
     cli.init_app(app)
     # One package per area, each a blueprint that brings its own URL prefix and hooks.
     for area in (auth, api, citizen, meeting, manage, caseworker, admin, webhooks):

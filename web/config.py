@@ -88,6 +88,8 @@ class Config:
         # The municipality, used in answers and messages instead of hard-coded text.
         self.MUNICIPALITY_NAME = _env("MUNICIPALITY_NAME", "Eksempel Kommune")
         self.MUNICIPALITY_PHONE = _env("MUNICIPALITY_PHONE", "+45 70 12 34 56")
+        # Written contact, e.g. for the accessibility statement (which must name phone and mail).
+        self.MUNICIPALITY_EMAIL = _env("MUNICIPALITY_EMAIL", "borgerservice@example.dk")
         self.MUNICIPALITY_ADDRESS = _env("MUNICIPALITY_ADDRESS", "Rådhuspladsen 1, 1234 Eksempelby")
         self.MUNICIPALITY_OPENING_HOURS_DA = _env(
             "MUNICIPALITY_OPENING_HOURS_DA", "mandag-onsdag 9-15, torsdag 9-17, fredag 9-13"

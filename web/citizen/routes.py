@@ -1,13 +1,17 @@
-"""The municipality's public page at `/` with the chat widget that talks to the assistant."""
+"""The public pages: `/` with the chat widget, the accessibility statement, the favicon."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, make_response, render_template
+from flask import Response, current_app, make_response, render_template, send_from_directory
 
 from web.citizen import blueprint
 from web.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+
+# When the accessibility statement was last reviewed (update it with the statement's text).
+STATEMENT_DATE = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
 
 def chat_policy(rasa_url: str) -> str:
@@ -24,3 +28,19 @@ def index() -> Response:
     response.headers["Content-Security-Policy"] = chat_policy(rasa_url)
     response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
     return response
+
+
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    response = send_from_directory(
+        current_app.static_folder or "static", "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
+    response.cache_control.max_age = 7 * 24 * 3600
+    response.cache_control.public = True
+    return response
+
+
+@blueprint.get("/accessibility")
+def accessibility() -> str:
+    """The accessibility statement Danish public sites must publish (web accessibility act)."""
+    return render_template("citizen/accessibility.html", statement_date=STATEMENT_DATE)
