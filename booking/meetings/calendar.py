@@ -30,6 +30,7 @@ from icalendar import (
     vText,
 )
 
+from booking.i18n import N_, translate
 from booking.meetings.links import LinkSettings, meeting_url
 from booking.meetings.modes import PHONE, VIDEO, how_to_meet, meeting_place, mode_name
 from booking.models import Booking, BookingStatus
@@ -70,36 +71,21 @@ def invite_uid(booking: Booking, settings: CalendarSettings) -> str:
     return f"{booking.reference}@{settings.uid_domain}"
 
 
+# English message ids, translated through the catalogues (booking.i18n).
 _INVITE_TEXT = {
-    "da": {
-        # The title is seen by others in shared and work calendars: no health service in it.
-        "summary": "{mode} med {municipality}",
-        "service": "Møde: {service}",
-        "join": "Deltag i videomødet her: {url}",
-        "window": "Linket åbner mødet {minutes} minutter før start.",
-        "details": "Se mødet her: {url}",
-        "physical": (
-            "Du har altid ret til at vælge et fysisk møde i stedet for et videomøde."
-            " Ring til os på {phone}, hvis du ønsker det."
-        ),
-        "other_mode": "Vil du hellere mødes på en anden måde, så ring til os på {phone}.",
-        "alarm": "Dit {mode} begynder om 15 minutter",
-        "cancelled": "Mødet er aflyst.",
-    },
-    "en": {
-        "summary": "{mode} with {municipality}",
-        "service": "Meeting: {service}",
-        "join": "Join the video meeting here: {url}",
-        "window": "The link opens the meeting {minutes} minutes before the start.",
-        "details": "See the meeting here: {url}",
-        "physical": (
-            "You always have the right to choose an in-person meeting instead of a video"
-            " meeting. Call us on {phone} if you would like one."
-        ),
-        "other_mode": "If you would rather meet another way, call us on {phone}.",
-        "alarm": "Your {mode} starts in 15 minutes",
-        "cancelled": "The meeting has been cancelled.",
-    },
+    # The title is seen by others in shared and work calendars: no health service in it.
+    "summary": N_("%(mode)s with %(municipality)s"),
+    "service": N_("Meeting: %(service)s"),
+    "join": N_("Join the video meeting here: %(url)s"),
+    "window": N_("The link opens the meeting %(minutes)s minutes before the start."),
+    "details": N_("See the meeting here: %(url)s"),
+    "physical": N_(
+        "You always have the right to choose an in-person meeting instead of a video"
+        " meeting. Call us on %(phone)s if you would like one."
+    ),
+    "other_mode": N_("If you would rather meet another way, call us on %(phone)s."),
+    "alarm": N_("Your %(mode)s starts in 15 minutes"),
+    "cancelled": N_("The meeting has been cancelled."),
 }
 
 
@@ -122,7 +108,6 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     """
     cancelled = booking.status == BookingStatus.CANCELLED.value
     language = "en" if booking.language == "en" else "da"
-    texts = _INVITE_TEXT[language]
     url = meeting_url(settings.links, booking.reference)
     municipality = settings.municipality_name or "kommunen"
     phone = settings.municipality_phone or municipality
@@ -134,30 +119,35 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     event.add("dtstamp", now)
     event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
     event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
-    summary = texts["summary"].format(
-        mode=mode_name(booking.mode, language, capital=True), municipality=municipality
+
+    def text(name: str, **values: object) -> str:
+        return translate(language, _INVITE_TEXT[name], **values)
+
+    mode = mode_name(booking.mode, language)
+    summary = text(
+        "summary", mode=mode_name(booking.mode, language, capital=True), municipality=municipality
     )
     event.add("summary", summary)
-    description = [texts["service"].format(service=booking.service.name(language))]
+    description = [text("service", service=booking.service.name(language))]
     if cancelled:
-        description.insert(0, texts["cancelled"])
+        description.insert(0, text("cancelled"))
     place = meeting_place(booking, language)
     if (booking.mode or VIDEO) == VIDEO:
         event.add("location", url)
         if not cancelled:
             description += [
-                texts["join"].format(url=url),
-                texts["window"].format(minutes=settings.open_before_minutes),
+                text("join", url=url),
+                text("window", minutes=settings.open_before_minutes),
             ]
-        description.append(texts["physical"].format(phone=phone))
+        description.append(text("physical", phone=phone))
     else:
         if place is not None and place.address:
             event.add("location", place.address)
         elif booking.mode == PHONE:
             event.add("location", mode_name(PHONE, language, capital=True))
         if not cancelled:
-            description += [how_to_meet(booking, language), texts["details"].format(url=url)]
-        description.append(texts["other_mode"].format(phone=phone))
+            description += [how_to_meet(booking, language), text("details", url=url)]
+        description.append(text("other_mode", phone=phone))
     event.add("url", url)
     event.add("description", "\n\n".join(description))
     event.add("organizer", _organizer(settings))
@@ -170,7 +160,7 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     if not cancelled:
-        event.add_component(_alarm(texts["alarm"].format(mode=mode_name(booking.mode, language))))
+        event.add_component(_alarm(text("alarm", mode=mode)))
     calendar.add_component(event)
     return calendar.to_ical()
 

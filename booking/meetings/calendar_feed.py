@@ -16,6 +16,7 @@ from icalendar import Event, vText
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking.i18n import N_, translate
 from booking.meetings.calendar import CalendarSettings, new_calendar
 from booking.meetings.modes import IN_PERSON, PHONE, VIDEO, meeting_place, mode_name
 from booking.models import Booking, BookingStatus, Caseworker
@@ -89,10 +90,16 @@ def feed_bookings(session: Session, caseworker: Caseworker, *, now: datetime) ->
 # finds the number to call on the meeting page.
 _FEED_ACTION = {
     VIDEO: "Start mødet / Start the meeting",
-    PHONE: "Ring til borgeren; nummeret står på mødesiden / Call the citizen; the number is on "
-    "the meeting page",
-    IN_PERSON: "Mødet / The meeting",
+    PHONE: N_("Call the citizen; the number is on the meeting page"),
+    IN_PERSON: N_("The meeting"),
 }
+
+
+def _feed_action(mode: str) -> str:
+    # The feed has no reader's language: Danish with English alongside, as the staff pages.
+    if mode not in (PHONE, IN_PERSON):
+        return _FEED_ACTION[VIDEO]
+    return f"{translate('da', _FEED_ACTION[mode])} / {_FEED_ACTION[mode]}"
 
 
 def caseworker_feed(
@@ -127,7 +134,7 @@ def caseworker_feed(
         event.add("url", start_url)
         place = meeting_place(booking, "da")
         event.add("location", start_url if video else (place.address if place else mode))
-        action = _FEED_ACTION.get(booking.mode or VIDEO, _FEED_ACTION[VIDEO])
+        action = _feed_action(booking.mode or VIDEO)
         event.add(
             "description",
             f"{booking.service.name_da} · {booking.reference}\n{action}: {start_url}",

@@ -12,26 +12,20 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from booking.i18n import N_, translate
 from booking.meetings.jitsi import new_room_name
 from booking.models import Booking, Caseworker, MeetingMode, Service
 
 VIDEO, PHONE, IN_PERSON = (m.value for m in MeetingMode)
 
+# English message ids, translated through the catalogues (booking.i18n).
 MODE_NAMES = {
-    "da": {VIDEO: "videomøde", PHONE: "telefonmøde", IN_PERSON: "fysisk møde"},
-    "en": {VIDEO: "video meeting", PHONE: "phone meeting", IN_PERSON: "in-person meeting"},
+    VIDEO: N_("video meeting"),
+    PHONE: N_("phone meeting"),
+    IN_PERSON: N_("in-person meeting"),
 }
-
-_HOW = {
-    "da": {
-        PHONE: "Din sagsbehandler ringer til dig på {number}.",
-        IN_PERSON: "Mødet foregår her: {address}.",
-    },
-    "en": {
-        PHONE: "Your caseworker will call you on {number}.",
-        IN_PERSON: "The meeting takes place at: {address}.",
-    },
-}
+_CALLS = N_("Your caseworker will call you on %(number)s.")
+_PLACE = N_("The meeting takes place at: %(address)s.")
 
 
 def room_for(mode: str) -> str | None:
@@ -42,7 +36,7 @@ def room_for(mode: str) -> str | None:
 def mode_name(mode: str | None, language: str, *, capital: bool = False) -> str:
     """'videomøde' / 'phone meeting' …, in `language` (no mode yet: a video meeting)."""
     mode = mode or VIDEO
-    name = MODE_NAMES["en" if language == "en" else "da"].get(mode, mode)
+    name = translate(language, MODE_NAMES[mode]) if mode in MODE_NAMES else mode
     return name[:1].upper() + name[1:] if capital else name
 
 
@@ -91,9 +85,9 @@ def how_to_meet(booking: Booking, language: str | None = None) -> str:
     """One sentence for phone and in-person meetings: who calls whom, or where; '' for video."""
     language = "en" if (language or booking.language) == "en" else "da"
     if booking.mode == PHONE:
-        return _HOW[language][PHONE].format(number=display_phone(booking.citizen_phone))
+        return translate(language, _CALLS, number=display_phone(booking.citizen_phone))
     place = meeting_place(booking, language)
     if place is None:
         return ""
-    text = _HOW[language][IN_PERSON].format(address=place.address)
+    text = translate(language, _PLACE, address=place.address)
     return f"{text} {place.directions}".strip() if place.directions else text

@@ -7,10 +7,12 @@ only the municipality's name, the meeting time and a link, never case details. D
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from booking.i18n import N_, translate
 from booking.meetings import mode_name, when
 
 # GSM 03.38 basic character set; each counts as one septet.
@@ -76,67 +78,42 @@ class MessageContext:
     directions: str = ""
 
 
-# Per kind, per mode. "mode_change" is the change message when the mode itself changed.
-# A phone meeting's change message leaves the page link out to stay in one segment; the
-# confirmation and the reminders carry it.
+# Per kind, per mode; English message ids, translated through the catalogues (booking.i18n).
+# "mode_change" is the change message when the mode itself changed. A phone meeting's change
+# message leaves the page link out to stay in one segment; the confirmation and the reminders
+# carry it.
 _SMS = {
-    "da": {
-        "confirmation": {
-            "video": "{m}: Dit videomøde er booket {when}. Deltag: {url}",
-            "phone": "{m}: Telefonmøde booket {when}. Vi ringer til {number}. Se: {url}",
-            "in_person": "{m}: Dit møde er booket {when}, {address}. Se: {url}",
-        },
-        "reminder": {
-            "video": "{m}: Husk dit videomøde {when}. Deltag: {url}",
-            "phone": "{m}: Husk telefonmøde {when}. Vi ringer til {number}. Se: {url}",
-            "in_person": "{m}: Husk dit møde {when}, {address}. Se: {url}",
-        },
-        "change": {
-            "video": "{m}: Dit videomøde er flyttet til {when}. Deltag: {url}",
-            "phone": "{m}: Dit telefonmøde er flyttet til {when}. Vi ringer til dig på {number}.",
-            "in_person": "{m}: Dit møde er flyttet til {when}, {address}. Se: {url}",
-        },
-        "mode_change": {
-            "video": "{m}: Dit møde {when} er nu et videomøde. Deltag: {url}",
-            "phone": "{m}: Dit møde {when} er nu et telefonmøde. Vi ringer til dig på {number}.",
-            "in_person": "{m}: Dit møde {when} er nu et fysisk møde, {address}. Se: {url}",
-        },
-        "cancellation": {
-            "video": "{m}: Dit videomøde {when} er aflyst. Spørgsmål: ring {phone}",
-            "phone": "{m}: Dit telefonmøde {when} er aflyst. Spørgsmål: ring {phone}",
-            "in_person": "{m}: Dit møde {when} er aflyst. Spørgsmål: ring {phone}",
-        },
-        "manage": " Ret/aflys: {manage}",
+    "confirmation": {
+        "video": N_("%(m)s: Your video meeting is booked for %(when)s. Join: %(url)s"),
+        "phone": N_("%(m)s: Phone meeting booked for %(when)s. We call %(number)s. See: %(url)s"),
+        "in_person": N_("%(m)s: Your meeting is booked for %(when)s, %(address)s. See: %(url)s"),
     },
-    "en": {
-        "confirmation": {
-            "video": "{m}: Your video meeting is booked for {when}. Join: {url}",
-            "phone": "{m}: Phone meeting booked for {when}. We call {number}. See: {url}",
-            "in_person": "{m}: Your meeting is booked for {when}, {address}. See: {url}",
-        },
-        "reminder": {
-            "video": "{m}: Reminder: video meeting {when}. Join: {url}",
-            "phone": "{m}: Reminder: phone meeting {when}. We call {number}. See: {url}",
-            "in_person": "{m}: Reminder: meeting {when}, {address}. See: {url}",
-        },
-        "change": {
-            "video": "{m}: Your video meeting has moved to {when}. Join: {url}",
-            "phone": "{m}: Your phone meeting has moved to {when}. We will call you on {number}.",
-            "in_person": "{m}: Your meeting has moved to {when}, {address}. See: {url}",
-        },
-        "mode_change": {
-            "video": "{m}: Your meeting {when} is now a video meeting. Join: {url}",
-            "phone": "{m}: Your meeting {when} is now by phone. We will call you on {number}.",
-            "in_person": "{m}: Your meeting {when} is now in person, {address}. See: {url}",
-        },
-        "cancellation": {
-            "video": "{m}: Your video meeting {when} is cancelled. Questions: call {phone}",
-            "phone": "{m}: Your phone meeting {when} is cancelled. Questions: call {phone}",
-            "in_person": "{m}: Your meeting {when} is cancelled. Questions: call {phone}",
-        },
-        "manage": " Change/cancel: {manage}",
+    "reminder": {
+        "video": N_("%(m)s: Reminder: video meeting %(when)s. Join: %(url)s"),
+        "phone": N_("%(m)s: Reminder: phone meeting %(when)s. We call %(number)s. See: %(url)s"),
+        "in_person": N_("%(m)s: Reminder: meeting %(when)s, %(address)s. See: %(url)s"),
+    },
+    "change": {
+        "video": N_("%(m)s: Your video meeting has moved to %(when)s. Join: %(url)s"),
+        "phone": N_(
+            "%(m)s: Your phone meeting has moved to %(when)s. We will call you on %(number)s."
+        ),
+        "in_person": N_("%(m)s: Your meeting has moved to %(when)s, %(address)s. See: %(url)s"),
+    },
+    "mode_change": {
+        "video": N_("%(m)s: Your meeting %(when)s is now a video meeting. Join: %(url)s"),
+        "phone": N_(
+            "%(m)s: Your meeting %(when)s is now by phone. We will call you on %(number)s."
+        ),
+        "in_person": N_("%(m)s: Your meeting %(when)s is now in person, %(address)s. See: %(url)s"),
+    },
+    "cancellation": {
+        "video": N_("%(m)s: Your video meeting %(when)s is cancelled. Questions: call %(phone)s"),
+        "phone": N_("%(m)s: Your phone meeting %(when)s is cancelled. Questions: call %(phone)s"),
+        "in_person": N_("%(m)s: Your meeting %(when)s is cancelled. Questions: call %(phone)s"),
     },
 }
+_SMS_MANAGE = N_(" Change/cancel: %(manage)s")
 
 
 def _language(ctx: MessageContext) -> str:
@@ -151,114 +128,83 @@ def _mode(ctx: MessageContext) -> str:
     return ctx.mode if ctx.mode in ("video", "phone", "in_person") else "video"
 
 
-def sms_text(kind: str, ctx: MessageContext) -> str:
-    """The SMS for `kind` (confirmation, reminder, change, cancellation) in its language."""
-    texts = _SMS[_language(ctx)]
-    template = texts[_variant(kind, ctx)]
-    assert isinstance(template, dict)
-    text = template[_mode(ctx)].format(
-        m=ctx.municipality_name,
-        when=format_when(ctx.start_at, ctx.language),
-        url=ctx.meeting_url,
-        phone=ctx.municipality_phone,
-        number=ctx.call_number,
-        address=ctx.address,
-    )
-    if ctx.manage_url and kind == "confirmation":
-        text += str(texts["manage"]).format(manage=ctx.manage_url)
-    return text
-
-
-_SUBJECTS = {
-    "da": {
-        "confirmation": "Bekræftelse: {mode} {when}",
-        "change": "Ændret: {mode} {when}",
-        "cancellation": "Aflyst: {mode} {when}",
-    },
-    "en": {
-        "confirmation": "Confirmed: {mode} {when}",
-        "change": "Changed: {mode} {when}",
-        "cancellation": "Cancelled: {mode} {when}",
-    },
-}
-
-_EMAIL_LEADS = {
-    "da": {
-        "confirmation": "Dit {mode} ({service}) med {m} er booket {when}.",
-        "change": "Dit {mode} ({service}) med {m} er flyttet til {when}.",
-        "mode_change": "Dit møde ({service}) med {m} {when} er nu et {mode}.",
-        "cancellation": "Dit {mode} ({service}) med {m} {when} er aflyst.",
-    },
-    "en": {
-        "confirmation": "Your {mode} ({service}) with {m} is booked for {when}.",
-        "change": "Your {mode} ({service}) with {m} has moved to {when}.",
-        "mode_change": "Your meeting ({service}) with {m} {when} is now a {mode}.",
-        "cancellation": "Your {mode} ({service}) with {m} {when} is cancelled.",
-    },
-}
-
-_EMAIL_PARTS = {
-    "da": {
-        "join": "Deltag i mødet her (åbner 15 minutter før): {url}",
-        "call": "Din sagsbehandler ringer til dig på {number}. Hav telefonen ved hånden.",
-        "place": "Mødet foregår her: {address}.",
-        "details": "Se mødet og din kalenderinvitation her: {url}",
-        "manage": "Ret eller aflys dit møde: {manage}",
-        "invite": "Kalenderinvitationen er vedhæftet.",
-        "questions": "Spørgsmål? Ring til {m} på {phone}.",
-        "auto": "Denne e-mail er sendt automatisk og kan ikke besvares.",
-    },
-    "en": {
-        "join": "Join the meeting here (opens 15 minutes before): {url}",
-        "call": "Your caseworker will call you on {number}. Please keep your phone at hand.",
-        "place": "The meeting takes place at: {address}.",
-        "details": "See the meeting and your calendar invitation here: {url}",
-        "manage": "Change or cancel your meeting: {manage}",
-        "invite": "The calendar invitation is attached.",
-        "questions": "Questions? Call {m} on {phone}.",
-        "auto": "This e-mail was sent automatically; replies are not read.",
-    },
-}
-
-
-def email_subject(kind: str, ctx: MessageContext) -> str:
-    language = _language(ctx)
-    when = format_when(ctx.start_at, ctx.language)
-    mode = mode_name(_mode(ctx), language)
-    return f"{ctx.municipality_name}: " + _SUBJECTS[language][kind].format(when=when, mode=mode)
-
-
-def email_text(kind: str, ctx: MessageContext) -> str:
-    """The plain-text e-mail body; the .ics invite travels as an attachment."""
-    language = _language(ctx)
-    parts = _EMAIL_PARTS[language]
-    fields = {
+def _fields(ctx: MessageContext) -> dict[str, Any]:
+    return {
         "m": ctx.municipality_name,
         "phone": ctx.municipality_phone,
         "when": format_when(ctx.start_at, ctx.language),
         "service": ctx.service_name,
         "url": ctx.meeting_url,
         "manage": ctx.manage_url,
-        "mode": mode_name(_mode(ctx), language),
+        "mode": mode_name(_mode(ctx), _language(ctx)),
         "number": ctx.call_number,
         "address": ctx.address,
     }
-    lines = [_EMAIL_LEADS[language][_variant(kind, ctx)].format(**fields), ""]
-    if kind != "cancellation":
-        lines += _how_lines(ctx, parts, fields)
+
+
+def sms_text(kind: str, ctx: MessageContext) -> str:
+    """The SMS for `kind` (confirmation, reminder, change, cancellation) in its language."""
+    language, fields = _language(ctx), _fields(ctx)
+    text = translate(language, _SMS[_variant(kind, ctx)][_mode(ctx)], **fields)
     if ctx.manage_url and kind == "confirmation":
-        lines.append(parts["manage"].format(**fields))
-    lines += ["", parts["invite"], parts["questions"].format(**fields), "", parts["auto"]]
+        text += translate(language, _SMS_MANAGE, **fields)
+    return text
+
+
+_SUBJECTS = {
+    "confirmation": N_("Confirmed: %(mode)s %(when)s"),
+    "change": N_("Changed: %(mode)s %(when)s"),
+    "cancellation": N_("Cancelled: %(mode)s %(when)s"),
+}
+
+_EMAIL_LEADS = {
+    "confirmation": N_("Your %(mode)s (%(service)s) with %(m)s is booked for %(when)s."),
+    "change": N_("Your %(mode)s (%(service)s) with %(m)s has moved to %(when)s."),
+    "mode_change": N_("Your meeting (%(service)s) with %(m)s %(when)s is now a %(mode)s."),
+    "cancellation": N_("Your %(mode)s (%(service)s) with %(m)s %(when)s is cancelled."),
+}
+
+_EMAIL_PARTS = {
+    "join": N_("Join the meeting here (opens 15 minutes before): %(url)s"),
+    "call": N_("Your caseworker will call you on %(number)s. Please keep your phone at hand."),
+    "place": N_("The meeting takes place at: %(address)s."),
+    "details": N_("See the meeting and your calendar invitation here: %(url)s"),
+    "manage": N_("Change or cancel your meeting: %(manage)s"),
+    "invite": N_("The calendar invitation is attached."),
+    "questions": N_("Questions? Call %(m)s on %(phone)s."),
+    "auto": N_("This e-mail was sent automatically; replies are not read."),
+}
+
+
+def email_subject(kind: str, ctx: MessageContext) -> str:
+    language = _language(ctx)
+    subject = translate(language, _SUBJECTS[kind], **_fields(ctx))
+    return f"{ctx.municipality_name}: {subject}"
+
+
+def email_text(kind: str, ctx: MessageContext) -> str:
+    """The plain-text e-mail body; the .ics invite travels as an attachment."""
+    language, fields = _language(ctx), _fields(ctx)
+
+    def part(name: str) -> str:
+        return translate(language, _EMAIL_PARTS[name], **fields)
+
+    lines = [translate(language, _EMAIL_LEADS[_variant(kind, ctx)], **fields), ""]
+    if kind != "cancellation":
+        lines += _how_lines(ctx, part)
+    if ctx.manage_url and kind == "confirmation":
+        lines.append(part("manage"))
+    lines += ["", part("invite"), part("questions"), "", part("auto")]
     return "\n".join(lines) + "\n"
 
 
-def _how_lines(ctx: MessageContext, parts: dict[str, str], fields: dict[str, Any]) -> list[str]:
+def _how_lines(ctx: MessageContext, part: Callable[[str], str]) -> list[str]:
     mode = _mode(ctx)
     if mode == "video":
-        return [parts["join"].format(**fields)]
+        return [part("join")]
     if mode == "phone":
-        return [parts["call"].format(**fields), parts["details"].format(**fields)]
-    lines = [parts["place"].format(**fields)]
+        return [part("call"), part("details")]
+    lines = [part("place")]
     if ctx.directions:
         lines.append(ctx.directions)
-    return [*lines, parts["details"].format(**fields)]
+    return [*lines, part("details")]

@@ -18,6 +18,7 @@ from booking.models import Absence, Booking, BookingStatus, OutboxMessage, Worki
 from booking.slots import COPENHAGEN, local_date
 from web.caseworker.access import me
 from web.errors import ApiError
+from web.i18n import current_language
 
 MAX_CALENDAR_DAYS = 62
 FAILED_DELIVERY = ("failed", "undelivered")
@@ -118,7 +119,9 @@ def _meeting_event(meeting: Booking) -> dict[str, Any]:
 def _title(meeting: Booking) -> str:
     """'Telefonmøde: Samtale med Jobcenter · +45 20 30 40 50': the mode, and where or whom
     to call, readable in the calendar itself (staff only: the caseworker's own meetings)."""
-    title = f"{mode_name(meeting.mode, 'da', capital=True)}: {meeting.service.name_da}"
+    title = (
+        f"{mode_name(meeting.mode, current_language(), capital=True)}: {meeting.service.name_da}"
+    )
     place = _place(meeting)
     return f"{title} · {place}" if place else title
 
@@ -127,7 +130,7 @@ def _place(meeting: Booking) -> str:
     """Where an in-person meeting is held; the number the caseworker calls for a phone one."""
     if meeting.mode == "phone":
         return display_phone(meeting.citizen_phone)
-    place = meeting_place(meeting, "da")
+    place = meeting_place(meeting, current_language())
     return place.address if place else ""
 
 

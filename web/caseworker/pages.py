@@ -16,6 +16,7 @@ from booking.meetings import display_phone, meeting_place, mode_name
 from booking.models import OutboxMessage
 from web.caseworker.access import my_caseworker, own_booking
 from web.extensions import get_db, now
+from web.i18n import current_language
 from web.staff import audit
 
 PURPOSES = {
@@ -39,8 +40,8 @@ OUTBOX_STATUSES = {
 
 
 def mode_label(mode: str) -> str:
-    """'Telefonmøde / Phone meeting': the staff pages show Danish with English alongside."""
-    return f"{mode_name(mode, 'da', capital=True)} / {mode_name(mode, 'en', capital=True)}"
+    """'Telefonmøde' / 'Phone meeting', in the page's language."""
+    return mode_name(mode, current_language(), capital=True)
 
 
 def meeting_page(reference: str, *, errors: dict[str, str] | None = None, status: int = 200) -> Any:
@@ -53,15 +54,13 @@ def meeting_page(reference: str, *, errors: dict[str, str] | None = None, status
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
         ).all()
         audit(db, "booking.view", booking=booking)
-        place = meeting_place(booking, "da")
-        place_en = meeting_place(booking, "en")
+        place = meeting_place(booking, current_language())
         offered = avail.service_modes(booking.service)
     page = render_template(
         "caseworker/meeting.html",
         booking=booking,
         mode_label=mode_label(booking.mode),
         place=place,
-        place_en=place_en,
         call_number=display_phone(booking.citizen_phone) if booking.mode == "phone" else "",
         modes=[(m, mode_label(m)) for m in offered],
         notifications=notifications,

@@ -155,7 +155,7 @@ def cancel_meeting(reference: str) -> Any:
 @blueprint.post("/meetings/<reference>/move")
 @caseworker_required
 @form_post(
-    "Mødet er ændret, og borgeren får besked. / Changed; the citizen is notified.",
+    "Mødet er flyttet, og borgeren får besked. / Moved; the citizen is notified.",
     then=_to_meeting,
     refused=_refused_beside(forms.move_field),
 )

@@ -25,6 +25,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 
 from booking import bookings as services
 from booking.bookings import BookingSettings, ManageToken, data_rights
@@ -44,6 +45,7 @@ from booking.slots import COPENHAGEN, search_slots, service_modes
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db, now
+from web.i18n import current_language
 from web.manage import blueprint
 
 PHONE = MeetingMode.PHONE.value
@@ -99,15 +101,15 @@ def show(reference: str) -> Any:
         meeting_url=meeting_url(links, view.reference),
         ics_url=ics_url(links, view.reference),
         sms_active=sms_active,
-        mode_da=mode_name(view.mode, "da", capital=True),
-        mode_en=mode_name(view.mode, "en", capital=True),
+        mode_label=mode_name(view.mode, current_language(), capital=True),
         call_number=display_phone(view.citizen_phone) if view.mode == PHONE else "",
+        place=view.place.get(current_language()) if view.place else None,
         modes=_mode_choices(offered),
     )
 
 
-def _mode_choices(modes: list[str]) -> list[tuple[str, str, str]]:
-    return [(m, mode_name(m, "da", capital=True), mode_name(m, "en", capital=True)) for m in modes]
+def _mode_choices(modes: list[str]) -> list[tuple[str, str]]:
+    return [(m, mode_name(m, current_language(), capital=True)) for m in modes]
 
 
 def _change(reference: str, make: Callable[[], object], done: str, back: str) -> Any:
@@ -151,7 +153,7 @@ def change_mode(reference: str) -> Any:
         lambda: services.reschedule(
             get_db(), reference, None, auth=auth, now=now(), settings=_settings(), mode=mode
         ),
-        "Mødeformen er ændret. / The meeting mode has been changed.",
+        _("The meeting mode has been changed."),
         back=url_for("manage.show", reference=reference),
     )
 

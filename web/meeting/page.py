@@ -26,6 +26,7 @@ from booking.meetings import (
 )
 from booking.models import Booking, MeetingMode
 from web.extensions import now
+from web.i18n import current_language
 
 VIDEO, PHONE = MeetingMode.VIDEO.value, MeetingMode.PHONE.value
 
@@ -73,8 +74,7 @@ def render_meeting(
         video=video,
         mode_da=mode_name(booking.mode, "da", capital=True),
         mode_en=mode_name(booking.mode, "en", capital=True),
-        place_da=meeting_place(booking, "da"),
-        place_en=meeting_place(booking, "en"),
+        place=meeting_place(booking, current_language()),
         call_number=display_phone(booking.citizen_phone) if booking.mode == PHONE else "",
         service_da=booking.service.name("da"),
         service_en=booking.service.name("en"),
