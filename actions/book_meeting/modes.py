@@ -85,6 +85,17 @@ def chosen_mode(tracker: Tracker) -> str | None:
     return mode_in_text(tracker.latest_message.get("text"))
 
 
+def _named_when_asking(tracker: Tracker) -> str | None:
+    """The mode named in the message that started the booking ("book et videomøde")."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent == "book_meeting":
+            return mode_in_text(event.get("text"))
+    return None
+
+
 def mode_after_service(
     api: BookingApi, service: str, tracker: Tracker, dispatcher: CollectingDispatcher
 ) -> dict[str, Any]:
@@ -93,7 +104,7 @@ def mode_after_service(
     offered = service_modes(api, service)
     if len(offered) == 1:
         return {"mode": offered[0]}
-    wished = tracker.get_slot("mode") or chosen_mode(tracker)
+    wished = tracker.get_slot("mode") or chosen_mode(tracker) or _named_when_asking(tracker)
     if wished in offered:
         return {"mode": wished}
     if wished is not None:

@@ -251,3 +251,18 @@ def test_a_mode_not_held_at_that_time_offers_new_times_in_that_mode(booking_api)
     messages, _ = run(ActionRescheduleBooking(booking_api), chosen)
     assert responses(messages) == ["utter_booking_moved_other", "utter_how_in_person"]
     assert booking_api.bookings[reference].booking.mode == "in_person"
+
+
+def test_a_mode_named_when_asking_to_book_is_kept_after_the_service_button(booking_api) -> None:
+    asked = [
+        {
+            "event": "user",
+            "text": "jeg vil gerne booke et videomøde",
+            "parse_data": {"intent": {"name": "book_meeting"}, "entities": []},
+        }
+    ]
+    tracker = make_tracker(text='/inform{"service":"jobcenter"}', events=asked)
+    result = ValidateBookingForm(booking_api).validate_service(
+        "jobcenter", CollectingDispatcher(), tracker, {}
+    )
+    assert result["mode"] == "video"
