@@ -73,6 +73,7 @@ def test_an_in_person_booking_has_a_location_and_no_meeting_url(app: Flask, clie
 
     assert created["mode"] == "in_person"
     assert "meeting_url" not in created and created["ics_url"].endswith("/invite.ics")
+    assert created["location"]["address"]["en"] == "The jobcentre, Torvet 1"
     shown = client.get(f"/api/v1/bookings/{created['reference']}", headers=manage(created))
     body = shown.get_json()
     assert body["mode"] == "in_person" and "meeting_url" not in body
@@ -84,6 +85,7 @@ def test_a_phone_booking_says_who_calls_which_number(app: Flask, client: FlaskCl
     prepare_modes(app)
 
     created = create(client, mode="phone")
+    assert created["phone_call"] == {"caller": "caseworker", "number": "+4520304050"}
 
     body = client.get(f"/api/v1/bookings/{created['reference']}", headers=manage(created))
     assert body.get_json()["phone_call"] == {"caller": "caseworker", "number": "+4520304050"}

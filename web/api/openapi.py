@@ -49,6 +49,19 @@ MODE = {
     "description": "How citizen and caseworker meet; only video has a meeting_url.",
 }
 CHANNEL = {"enum": ["chat", "web", "sms", "phone"]}
+LOCATION = {
+    "type": "object",
+    "description": "in_person only: where the meeting is held",
+    "properties": {"address": BILINGUAL, "directions": BILINGUAL},
+}
+PHONE_CALL = {
+    "type": "object",
+    "description": "phone only: who calls whom, on which number",
+    "properties": {
+        "caller": {"enum": ["caseworker"]},
+        "number": {"type": ["string", "null"]},
+    },
+}
 MEETING_URL = {
     "type": "string",
     "format": "uri",
@@ -301,6 +314,8 @@ SCHEMAS: dict[str, Any] = {
             "mode": MODE,
             "meeting_url": MEETING_URL,
             "ics_url": {"type": "string", "format": "uri"},
+            "location": LOCATION,
+            "phone_call": PHONE_CALL,
         },
     },
     "Booking": {
@@ -325,19 +340,8 @@ SCHEMAS: dict[str, Any] = {
             "mode": MODE,
             "meeting_url": MEETING_URL,
             "ics_url": {"type": "string", "format": "uri"},
-            "location": {
-                "type": "object",
-                "description": "in_person only: where the meeting is held",
-                "properties": {"address": BILINGUAL, "directions": BILINGUAL},
-            },
-            "phone_call": {
-                "type": "object",
-                "description": "phone only: who calls whom, on which number",
-                "properties": {
-                    "caller": {"enum": ["caseworker"]},
-                    "number": {"type": ["string", "null"]},
-                },
-            },
+            "location": LOCATION,
+            "phone_call": PHONE_CALL,
             "cancel_reason": {"type": "string"},
             "caseworker_note": {"type": "string", "description": "Staff only"},
         },

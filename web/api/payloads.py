@@ -63,6 +63,20 @@ def parse_booking_request(body: dict[str, Any]) -> services.BookingRequest:
     )
 
 
+def meeting_details(booking: BookingView) -> dict[str, Any]:
+    """`location` for an in-person meeting, `phone_call` (who calls whom) for a phone one."""
+    if booking.place is not None:
+        return {
+            "location": {
+                "address": {lang: p.address for lang, p in booking.place.items()},
+                "directions": {lang: p.directions for lang, p in booking.place.items()},
+            }
+        }
+    if booking.mode == PHONE:
+        return {"phone_call": {"caller": "caseworker", "number": booking.citizen_phone}}
+    return {}
+
+
 def booking_json(booking: BookingView) -> dict[str, Any]:
     body: dict[str, Any] = {
         "reference": booking.reference,
@@ -81,14 +95,7 @@ def booking_json(booking: BookingView) -> dict[str, Any]:
         "mode": booking.mode,
         **links(booking.reference, booking.mode),
     }
-    if booking.place is not None:
-        body["location"] = {
-            "address": {lang: p.address for lang, p in booking.place.items()},
-            "directions": {lang: p.directions for lang, p in booking.place.items()},
-        }
-    if booking.mode == PHONE:
-        # who calls whom: the caseworker calls the citizen's number
-        body["phone_call"] = {"caller": "caseworker", "number": booking.citizen_phone}
+    body.update(meeting_details(booking))
     if booking.cancel_reason:
         body["cancel_reason"] = booking.cancel_reason
     if booking.caseworker_note is not None:

@@ -27,7 +27,13 @@ from web.api.callers import (
     service_token_id,
 )
 from web.api.openapi import document
-from web.api.payloads import booking_json, links, optional_mode, parse_booking_request
+from web.api.payloads import (
+    booking_json,
+    links,
+    meeting_details,
+    optional_mode,
+    parse_booking_request,
+)
 from web.api.validation import (
     invalid,
     iso,
@@ -67,6 +73,9 @@ def create_booking() -> Any:
         idempotency_scope=idempotency_scope(),
         idempotency_key=key,
     )
+    view = services.get(
+        get_db(), created.reference, auth=services.ManageToken(created.manage_token), now=now()
+    )
     response: Response = jsonify(
         {
             "reference": created.reference,
@@ -77,6 +86,7 @@ def create_booking() -> Any:
             "status": created.status,
             "mode": created.mode,
             **links(created.reference, created.mode),
+            **meeting_details(view),
         }
     )
     response.status_code = 201
