@@ -83,6 +83,9 @@ class BookingApi:
         self.token = token
         self.timeout = timeout
         self.http = session or requests.Session()
+        # The language the service writes its error messages in (Accept-Language): the
+        # conversation's, set by the action before each step; None leaves the service's default.
+        self.language: str | None = None
 
     @classmethod
     def from_env(cls) -> BookingApi:
@@ -152,6 +155,8 @@ class BookingApi:
         all_headers = {"Accept": "application/json"}
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
+        if self.language:
+            all_headers["Accept-Language"] = self.language
         all_headers.update(headers or {})
         try:
             response = self.http.request(

@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_api import BookingApi, BookingApiError
+from actions.formatting import language_of
 
 SERVICE_DOWN = "utter_service_down"
 
@@ -35,7 +36,8 @@ def tell_failure(
     """Tell the citizen why the booking service could not help.
 
     Down, or a refusal the step has no answer of its own for: `utter_service_down`. A refusal:
-    `refused`, given the service's own (bilingual) reason unless `with_reason` is False.
+    `refused`, given the service's own reason (in the conversation's language, which the
+    action sends as Accept-Language) unless `with_reason` is False.
     """
     if error.unavailable or refused is None:
         dispatcher.utter_message(response=SERVICE_DOWN)
@@ -79,6 +81,7 @@ class BookingServiceAction(UsesBookingService, Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        self.api.language = language_of(tracker)
         try:
             return self.step(dispatcher, tracker)
         except BookingApiError as error:
@@ -120,6 +123,7 @@ def asks_again_when_service_fails(
             tracker: Tracker,
             domain: DomainDict,
         ) -> dict[str, Any]:
+            form.api.language = language_of(tracker)
             try:
                 return validate(form, value, dispatcher, tracker, domain)
             except BookingApiError as error:

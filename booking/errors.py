@@ -1,17 +1,30 @@
-"""Named domain errors. The web layer maps each to an HTTP status and a bilingual message."""
+"""Named domain errors. The web layer maps each to an HTTP status and a message in the
+language of the request (`in_language`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from booking.i18n import translate
+
 
 class BookingError(Exception):
-    """Base for every error the domain raises on purpose."""
+    """Base for every error the domain raises on purpose.
+
+    `message` is an English message id marked with `N_` (so it lands in the catalogues), with
+    `%(name)s` placeholders filled from `params`; `.message` is the English text (for logs),
+    `.in_language(language)` the text a person reads.
+    """
 
     code = "booking_error"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
+        self.template, self.params, self.field = message, params, field
+        self.message = translate("en", message, **params)
+        super().__init__(self.message)
+
+    def in_language(self, language: str | None) -> str:
+        return translate(language, self.template, **self.params)
 
 
 class ValidationFailed(BookingError):

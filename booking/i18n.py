@@ -13,7 +13,7 @@ source text; Danish is the default language.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.support import NullTranslations, Translations
+from babel.units import format_unit
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
@@ -46,15 +47,48 @@ def translations(language: str) -> NullTranslations:
     return Translations.load(str(CATALOGUES), [language], domain="messages")
 
 
+class Text(str):
+    """A message id marked with `N_`: translated when shown, also as another text's value."""
+
+    __slots__ = ()
+
+
 def translate(language: str | None, message: str, **variables: Any) -> str:
-    """`message` (an English msgid) in `language`, with `%(name)s` placeholders filled in."""
-    text = translations(language_or_default(language)).gettext(message)
-    return text % variables if variables else text
+    """`message` (an English msgid) in `language`, with `%(name)s` placeholders filled in.
+
+    Values that are themselves marked texts (`N_("Monday")`) are translated too, and a
+    `timedelta` is written as a duration ("2 timer", "90 minutes").
+    """
+    language = language_or_default(language)
+    catalogue = translations(language)
+    text = catalogue.gettext(message)
+    if not variables:
+        return text
+    values = {name: _value(value, language) for name, value in variables.items()}
+    return text % values
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional name extraction tools look for
+def _value(value: Any, language: str) -> Any:
+    if isinstance(value, Text):
+        return translations(language).gettext(value)
+    if isinstance(value, timedelta):
+        return format_duration(value, language)
+    return value
+
+
+def format_duration(duration: timedelta, language: str | None) -> str:
+    """Whole hours as hours ("1 time", "24 hours"), anything else in minutes ("90 minutter")."""
+    minutes = int(duration.total_seconds() // 60)
+    unit, amount = (
+        ("duration-hour", minutes // 60) if minutes % 60 == 0 else ("duration-minute", minutes)
+    )
+    locale = BABEL_LOCALES[language_or_default(language)]
+    return format_unit(amount, unit, length="long", locale=locale)
+
+
+def N_(message: str) -> Text:  # noqa: N802 - the conventional name extraction tools look for
     """Marks `message` for extraction without translating it (it is translated when shown)."""
-    return message
+    return Text(message)
 
 
 # Named formats per language. English uses British conventions (day before month, 24-hour

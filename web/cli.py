@@ -75,7 +75,7 @@ def seed_demo_command() -> None:
             meetings = seed_demo_meetings(session, utcnow())
         if meetings:
             click.echo(f"{meetings} demo meetings for {logins[0][0]} around now.")
-        click.echo("Demo logins (development only) / Demo-logins: e-mail  password")
+        click.echo("Demo logins (development only): e-mail  password")
         for email, password in logins:
             click.echo(f"  {email}  {password}")
 
@@ -86,7 +86,7 @@ def seed_demo_command() -> None:
 def create_admin_command(email: str) -> None:
     """Create an admin login; the password comes from ADMIN_PASSWORD or is prompted for."""
     password = os.environ.get("ADMIN_PASSWORD") or click.prompt(
-        "Adgangskode / Password", hide_input=True, confirmation_prompt=True
+        "Password", hide_input=True, confirmation_prompt=True
     )
     try:
         with get_db().transaction() as db:
@@ -103,7 +103,7 @@ def create_admin_command(email: str) -> None:
             )
     except ValidationFailed as exc:
         raise click.ClickException(exc.message) from None
-    click.echo(f"Administrator oprettet / Admin created: {accounts.normalise_email(email)}")
+    click.echo(f"Admin created: {accounts.normalise_email(email)}")
 
 
 def init_app(app: Flask) -> None:

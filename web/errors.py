@@ -1,4 +1,7 @@
-"""Domain errors and HTTP errors → `{"error": {"code", "message"}}` for the API."""
+"""Domain errors and HTTP errors → `{"error": {"code", "message"}}` for the API.
+
+The message is written in the request's language (Accept-Language, Danish by default).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from booking import errors as domain
+from web.i18n import error_text
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +43,14 @@ HTTP_CODES = {
 }
 
 HTTP_MESSAGES = {
-    400: "Forespørgslen kunne ikke læses. / The request could not be read.",
-    401: "Du skal være logget ind. / Authentication is required.",
-    403: "Du har ikke adgang. / You do not have access.",
-    404: "Ikke fundet. / Not found.",
-    405: "Metoden er ikke tilladt. / Method not allowed.",
-    413: "Forespørgslen er for stor. / The request is too large.",
-    415: "Send JSON (Content-Type: application/json). / Send JSON.",
-    429: "For mange forsøg. Prøv igen senere. / Too many requests. Try again later.",
+    400: lazy_gettext("The request could not be read."),
+    401: lazy_gettext("Authentication is required."),
+    403: lazy_gettext("You do not have access."),
+    404: lazy_gettext("Not found."),
+    405: lazy_gettext("Method not allowed."),
+    413: lazy_gettext("The request is too large."),
+    415: lazy_gettext("Send JSON (Content-Type: application/json)."),
+    429: lazy_gettext("Too many requests. Try again later."),
 }
 
 
@@ -58,7 +63,7 @@ class ApiError(Exception):
 
 
 def error_response(status: int, code: str, message: str, **extra: Any) -> tuple[Response, int]:
-    body: dict[str, Any] = {"code": code, "message": message}
+    body: dict[str, Any] = {"code": code, "message": str(message)}
     body.update({k: v for k, v in extra.items() if v is not None})
     return jsonify({"error": body}), status
 
@@ -75,21 +80,19 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(domain.BookingError)
     def _domain_error(exc: domain.BookingError) -> tuple[Response, int]:
         status = STATUS_BY_ERROR.get(type(exc), 422)
-        return error_response(status, exc.code, exc.message, field=exc.field)
+        return error_response(status, exc.code, error_text(exc), field=exc.field)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         if not _wants_json():
             return exc
         status = exc.code or 500
-        message = HTTP_MESSAGES.get(status, exc.description or "")
+        message = str(HTTP_MESSAGES.get(status, exc.description or ""))
         return error_response(status, HTTP_CODES.get(status, "error"), message)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if not _wants_json():
-            return "Der opstod en fejl. / Something went wrong.", 500
-        return error_response(
-            500, "internal_error", "Der opstod en fejl hos os. / Something went wrong on our side."
-        )
+            return gettext("Something went wrong."), 500
+        return error_response(500, "internal_error", gettext("Something went wrong on our side."))

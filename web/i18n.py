@@ -1,7 +1,8 @@
 """One language at a time: Flask-Babel, the language choice, and dates in the reader's language.
 
 The language of a request is, in this order: `?lang=da|en` (remembered in a cookie), the
-cookie, the browser's `Accept-Language`, Danish. Templates get `current_language` (for
+cookie, the language a view prefers (`prefer_language`: the citizen's booking language on that
+booking's pages), the browser's `Accept-Language`, Danish. Templates get `current_language` (for
 `<html lang>`) and `language_switch`, the link to the same page in the other language.
 """
 
@@ -11,9 +12,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, request
-from flask_babel import Babel, get_locale
+from flask import Flask, Response, g, request
+from flask_babel import Babel, get_locale, refresh
 
+from booking.errors import BookingError
 from booking.i18n import COPENHAGEN, DEFAULT_LANGUAGE, LANGUAGES, format_moment
 
 LANGUAGE_COOKIE = "lang"
@@ -38,7 +40,18 @@ def select_language() -> str:
     remembered = request.cookies.get(LANGUAGE_COOKIE, "")
     if remembered in LANGUAGES:
         return remembered
+    preferred = g.get("preferred_language")
+    if preferred in LANGUAGES:
+        return str(preferred)
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def prefer_language(language: str | None) -> None:
+    """This page's language unless the reader chose one (?lang, cookie): e.g. the language a
+    citizen booked in, on the pages of that booking. Call it before rendering."""
+    if language in LANGUAGES:
+        g.preferred_language = language
+        refresh()
 
 
 def current_language() -> str:
@@ -104,3 +117,16 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_globals)
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(localday, "localday")
+    app.add_template_filter(localized, "localized")
+
+
+def error_text(exc: BookingError) -> str:
+    """A domain error's message in the language of this request."""
+    return exc.in_language(current_language())
+
+
+def localized(record: Any, field: str) -> str:
+    """Jinja filter: a record's text in the page's language (`service|localized('name')` reads
+    `name_en` on English pages, `name_da` otherwise)."""
+    value = getattr(record, f"{field}_{current_language()}", None)
+    return str(value if value else getattr(record, f"{field}_{DEFAULT_LANGUAGE}", "") or "")

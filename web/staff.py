@@ -36,7 +36,7 @@ def audit(db: Session, action: str, *, booking: Booking | None = None, **detail:
 
 
 def form_post(
-    done: str, *, then: Callable[..., str], refused: Callable[..., Any] | None = None
+    done: Any, *, then: Callable[..., str], refused: Callable[..., Any] | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A staff form post: the view makes one change; this says how it went.
 
@@ -60,7 +60,7 @@ def form_post(
                 return refused(exc, **view_args)
             if response is not None:
                 return response
-            flash(done, "success")
+            flash(str(done), "success")
             return redirect(then(**view_args))
 
         return wrapped

@@ -16,14 +16,12 @@ from sqlalchemy.orm import Session
 from booking.bookings import tokens
 from booking.db import Database
 from booking.errors import NotAllowed, NotFound
+from booking.i18n import N_
 from booking.meetings import MeetingPlace, meeting_place
 from booking.models import Booking, Role
 from booking.privacy import record_event
 
-BAD_LINK = (
-    "Linket til bookingen er ugyldigt eller udløbet. / "
-    "The link to the booking is invalid or has expired."
-)
+BAD_LINK = N_("The link to the booking is invalid or has expired.")
 
 
 @dataclass(frozen=True)
@@ -123,11 +121,10 @@ def authorised_booking(
             raise NotAllowed(BAD_LINK, field="X-Manage-Token")
         return booking
     if booking is None:
-        raise NotFound("Bookingen findes ikke. / The booking does not exist.", field="reference")
+        raise NotFound(N_("The booking does not exist."), field="reference")
     if not auth.is_admin and booking.caseworker_id != auth.caseworker_id:
         raise NotAllowed(
-            "Bookingen hører til en anden sagsbehandler. / "
-            "The booking belongs to another caseworker.",
+            N_("The booking belongs to another caseworker."),
         )
     return booking
 
@@ -154,7 +151,7 @@ def audit_booking(
 def require_staff(auth: Auth) -> None:
     """NotAllowed unless `auth` is a member of staff."""
     if not isinstance(auth, StaffPrincipal):
-        raise NotAllowed("Kun medarbejdere kan dette. / Only staff can do this.")
+        raise NotAllowed(N_("Only staff can do this."))
 
 
 def get(db: Database, reference: str, *, auth: Auth, now: datetime) -> BookingView:

@@ -20,6 +20,7 @@ from booking.bookings.placement import place
 from booking.bookings.request import BookingSettings, has_control_characters, require_offset
 from booking.db import Database
 from booking.errors import InvalidState, ValidationFailed
+from booking.i18n import N_
 from booking.meetings import room_for
 from booking.models import Booking, BookingStatus
 from booking.notify import on_booking_cancelled, on_booking_rescheduled
@@ -44,8 +45,7 @@ def cancel(
         len(reason) > MAX_REASON_LENGTH or has_control_characters(reason, allow="\n\r\t")
     ):
         raise ValidationFailed(
-            "Begrundelsen er for lang eller har ugyldige tegn (højst 500 tegn). / "
-            "The reason is too long or has invalid characters (max 500).",
+            N_("The reason is too long or has invalid characters (at most 500)."),
             field="reason",
         )
     with db.transaction(immediate=True) as session:
@@ -82,7 +82,7 @@ def reschedule(
     """
     if new_start is None and mode is None:
         raise ValidationFailed(
-            "Angiv et nyt tidspunkt eller en ny mødeform. / Give a new time or a new mode.",
+            N_("Give a new time or a new meeting mode."),
             field="start",
         )
     if new_start is not None:
@@ -94,8 +94,7 @@ def reschedule(
         target = booking.start_at if new_start is None else new_start
         if target == booking.start_at and new_mode == booking.mode:
             raise ValidationFailed(
-                "Bookingen ligger allerede på det tidspunkt. / "
-                "The booking is already at that time.",
+                N_("The booking is already at that time."),
                 field="start" if mode is None else "mode",
             )
         rules = ServiceRules.from_service(booking.service)
@@ -143,14 +142,12 @@ def reschedule(
 def _require_changeable(booking: Booking, now: datetime) -> None:
     if booking.status != BookingStatus.CONFIRMED.value:
         raise InvalidState(
-            "Bookingen er allerede aflyst eller afsluttet. / "
-            "The booking is already cancelled or finished.",
+            N_("The booking is already cancelled or finished."),
             field="status",
         )
     if booking.start_at <= now:
         raise InvalidState(
-            "Mødet er begyndt eller overstået og kan ikke ændres. / "
-            "The meeting has started or is over and cannot be changed.",
+            N_("The meeting has started or is over and cannot be changed."),
             field="start",
         )
 
@@ -177,13 +174,11 @@ def _mark(
         booking = authorised_booking(session, reference, auth, lock=True)
         if booking.status != BookingStatus.CONFIRMED.value:
             raise InvalidState(
-                "Kun en bekræftet booking kan markeres. / Only a confirmed booking can be marked.",
+                N_("Only a confirmed booking can be marked."),
                 field="status",
             )
         if booking.start_at > now:
-            raise InvalidState(
-                "Mødet er ikke begyndt endnu. / The meeting has not started yet.", field="status"
-            )
+            raise InvalidState(N_("The meeting has not started yet."), field="status")
         booking.status = status.value
         booking.updated_at = now
         session.flush()
@@ -199,8 +194,7 @@ def set_note(
     note = note.strip()
     if len(note) > MAX_NOTE_LENGTH or has_control_characters(note, allow="\n\r\t"):
         raise ValidationFailed(
-            "Noten er for lang eller har ugyldige tegn (højst 5000 tegn). / "
-            "The note is too long or has invalid characters (max 5000).",
+            N_("The note is too long or has invalid characters (at most 5000)."),
             field="note",
         )
     with db.transaction(immediate=True) as session:

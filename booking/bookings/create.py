@@ -20,6 +20,7 @@ from booking.bookings.placement import place
 from booking.bookings.request import BookingRequest, BookingSettings, clean_request
 from booking.db import Database
 from booking.errors import NotFound
+from booking.i18n import N_
 from booking.meetings import room_for
 from booking.models import Booking, BookingStatus, Service
 from booking.notify import on_booking_created
@@ -161,5 +162,5 @@ def book(
 def _active_service(session: Session, code: str) -> Service:
     service = session.scalar(select(Service).where(Service.code == code, Service.active))
     if service is None:
-        raise NotFound("Ydelsen findes ikke. / The service does not exist.", field="service")
+        raise NotFound(N_("The service does not exist."), field="service")
     return service

@@ -15,6 +15,7 @@ from typing import Any
 from booking.bookings.access import ManageToken, audit_booking, authorised_booking
 from booking.db import Database
 from booking.errors import InvalidState
+from booking.i18n import N_
 from booking.models import BookingStatus, ConsentPurpose
 from booking.notify import stop_booking_sms_reminders
 from booking.privacy import anonymise_booking, export_booking
@@ -50,9 +51,7 @@ def erase(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> 
     with db.transaction(immediate=True) as session:
         booking = authorised_booking(session, reference, auth, lock=True)
         if booking.anonymised_at is not None:
-            raise InvalidState(
-                "Oplysningerne er allerede slettet. / The data has already been deleted."
-            )
+            raise InvalidState(N_("The data has already been deleted."))
         if booking.status == BookingStatus.CONFIRMED.value and booking.start_at > now:
             booking.status = BookingStatus.CANCELLED.value
             booking.cancelled_at = now

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from booking.errors import IdempotencyConflict, ValidationFailed
+from booking.i18n import N_
 from booking.models import IdempotencyRecord
 
 RECORD_LIFETIME = timedelta(hours=24)
@@ -58,8 +59,7 @@ def check_key(key: str) -> str:
     """Accept a client's Idempotency-Key: 1-200 printable ASCII characters."""
     if not (0 < len(key) <= MAX_KEY_LENGTH) or not key.isascii() or not key.isprintable():
         raise ValidationFailed(
-            "Idempotency-Key skal være 1-200 tegn (ASCII). / "
-            "Idempotency-Key must be 1-200 ASCII characters.",
+            N_("Idempotency-Key must be 1-200 ASCII characters."),
             field="Idempotency-Key",
         )
     return key
@@ -118,8 +118,7 @@ def find_response(
         return None
     if record.request_hash != fingerprint:
         raise IdempotencyConflict(
-            "Idempotency-Key er allerede brugt til en anden forespørgsel. / "
-            "This Idempotency-Key was already used for a different request.",
+            N_("This Idempotency-Key was already used for a different request."),
             field="Idempotency-Key",
         )
     try:

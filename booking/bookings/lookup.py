@@ -16,6 +16,7 @@ from booking.bookings import tokens
 from booking.bookings.phone import normalise_phone
 from booking.db import Database
 from booking.errors import CodeRejected, ValidationFailed
+from booking.i18n import N_, translate
 from booking.models import Booking, BookingStatus, OneTimeCode
 from booking.notify import SmsError, SmsSender
 from booking.privacy import record_event
@@ -25,10 +26,7 @@ log = logging.getLogger(__name__)
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 3
-CODE_REJECTED = (
-    "Koden er forkert eller udløbet. Bed om en ny kode. / "
-    "The code is wrong or has expired. Ask for a new code."
-)
+CODE_REJECTED = N_("The code is wrong or has expired. Ask for a new code.")
 
 
 def start_lookup(
@@ -43,7 +41,7 @@ def start_lookup(
     canonical = tokens.parse_reference(reference)
     if canonical is None:
         raise ValidationFailed(
-            "Bookingnummeret har formen ABCD-2345. / The booking reference looks like ABCD-2345.",
+            N_("The booking reference looks like ABCD-2345."),
             field="reference",
         )
     number = normalise_phone(phone, field="phone")
@@ -89,9 +87,9 @@ def start_lookup(
 
 
 def _code_message(code: str, language: str) -> str:
-    if language == "en":
-        return f"Your code for your booking is {code}. It is valid for 10 minutes."
-    return f"Din kode til din booking er {code}. Den gælder i 10 minutter."
+    return translate(
+        language, "Your code for your booking is %(code)s. It is valid for 10 minutes.", code=code
+    )
 
 
 def _open_codes(session: Session, booking_id: int, now: datetime) -> list[OneTimeCode]:

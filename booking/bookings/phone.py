@@ -5,6 +5,7 @@ from __future__ import annotations
 import phonenumbers
 
 from booking.errors import ValidationFailed
+from booking.i18n import N_
 
 DEFAULT_REGION = "DK"
 MAX_INPUT_LENGTH = 40
@@ -31,7 +32,6 @@ def normalise_phone(raw: str, *, field: str = "citizen.phone", region: str = DEF
 
 def _invalid(field: str) -> ValidationFailed:
     return ValidationFailed(
-        "Telefonnummeret er ikke gyldigt. Skriv fx 20 30 40 50 eller +45 20 30 40 50. / "
-        "The phone number is not valid. Write e.g. 20 30 40 50 or +45 20 30 40 50.",
+        N_("The phone number is not valid. Write e.g. 20 30 40 50 or +45 20 30 40 50."),
         field=field,
     )

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.errors import InvalidStart, SlotUnavailable
+from booking.i18n import N_
 from booking.models import Booking, BookingStatus, Service
 from booking.slots import (
     COPENHAGEN,
@@ -29,14 +30,8 @@ from booking.slots import (
 
 CASEWORKER_LOCK_CLASS = 7302
 
-TAKEN = (
-    "Tidspunktet er desværre lige blevet booket. Vælg et andet. / "
-    "Sorry, that time was just booked. Please choose another."
-)
-NOT_OFFERED = (
-    "Tidspunktet kan ikke bookes: vælg en af de ledige tider. / "
-    "That time cannot be booked: choose one of the free slots."
-)
+TAKEN = N_("Sorry, that time was just booked. Please choose another.")
+NOT_OFFERED = N_("That time cannot be booked: choose one of the free slots.")
 
 
 def place(

@@ -15,6 +15,7 @@ from typing import Any
 from booking.bookings import idempotency
 from booking.bookings.phone import normalise_phone
 from booking.errors import InvalidStart, ValidationFailed
+from booking.i18n import N_
 from booking.models import Channel
 from booking.notify import NotifySettings
 from booking.privacy import ConsentGiven
@@ -77,7 +78,7 @@ def require_offset(start: datetime) -> None:
     """InvalidStart unless `start` carries a UTC offset (a naive time means nothing here)."""
     if start.tzinfo is None or start.utcoffset() is None:
         raise InvalidStart(
-            "Tidspunktet skal angives med tidszone. / The time must include a UTC offset.",
+            N_("The time must include a UTC offset."),
             field="start",
         )
 
@@ -87,7 +88,7 @@ def clean_request(request: BookingRequest) -> BookingRequest:
     name = " ".join(request.name.split()) if isinstance(request.name, str) else ""
     if not 1 <= len(name) <= MAX_NAME_LENGTH or has_control_characters(name):
         raise ValidationFailed(
-            "Skriv dit navn (højst 200 tegn). / Enter your name (at most 200 characters).",
+            N_("Enter your name (at most 200 characters)."),
             field="citizen.name",
         )
     email = None
@@ -95,18 +96,17 @@ def clean_request(request: BookingRequest) -> BookingRequest:
         try:
             email = check_email(str(request.email))
             if has_control_characters(email):
-                raise ValidationFailed("Skriv en gyldig e-mailadresse. / Enter a valid e-mail.")
+                raise ValidationFailed(N_("Enter a valid e-mail address."))
         except ValidationFailed as exc:
-            raise ValidationFailed(exc.message, field="citizen.email") from None
+            raise ValidationFailed(exc.template, field="citizen.email", **exc.params) from None
     if request.language not in LANGUAGES:
         raise ValidationFailed(
-            "Sproget skal være 'da' eller 'en'. / Language must be 'da' or 'en'.",
+            N_("Language must be 'da' or 'en'."),
             field="language",
         )
     if request.channel not in CHANNELS:
         raise ValidationFailed(
-            "Kanalen skal være chat, web, sms eller phone. / "
-            "Channel must be chat, web, sms or phone.",
+            N_("Channel must be chat, web, sms or phone."),
             field="channel",
         )
     if request.mode not in MODES:

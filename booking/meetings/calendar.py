@@ -107,7 +107,7 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     It carries the meeting page link, never a Jitsi token (that is minted only on the page).
     """
     cancelled = booking.status == BookingStatus.CANCELLED.value
-    language = "en" if booking.language == "en" else "da"
+    language = booking.language
     url = meeting_url(settings.links, booking.reference)
     municipality = settings.municipality_name or "kommunen"
     phone = settings.municipality_phone or municipality

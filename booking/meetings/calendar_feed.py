@@ -16,12 +16,14 @@ from icalendar import Event, vText
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.i18n import N_, translate
+from booking.i18n import DEFAULT_LANGUAGE, N_, translate
 from booking.meetings.calendar import CalendarSettings, new_calendar
 from booking.meetings.modes import IN_PERSON, PHONE, VIDEO, meeting_place, mode_name
 from booking.models import Booking, BookingStatus, Caseworker
 from booking.slots import COPENHAGEN
 
+# A calendar app fetches the feed without a session or a language preference: the default.
+FEED_LANGUAGE = DEFAULT_LANGUAGE
 FEED_PAST = timedelta(days=30)
 FEED_REFRESH = "PT15M"
 # secrets.token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
@@ -89,17 +91,10 @@ def feed_bookings(session: Session, caseworker: Caseworker, *, now: datetime) ->
 # What the feed's link does, per mode. Phone numbers never go into the feed: the caseworker
 # finds the number to call on the meeting page.
 _FEED_ACTION = {
-    VIDEO: "Start mødet / Start the meeting",
-    PHONE: N_("Call the citizen; the number is on the meeting page"),
-    IN_PERSON: N_("The meeting"),
+    VIDEO: N_("Start the meeting: %(url)s"),
+    PHONE: N_("Call the citizen; the number is on the meeting page: %(url)s"),
+    IN_PERSON: N_("The meeting: %(url)s"),
 }
-
-
-def _feed_action(mode: str) -> str:
-    # The feed has no reader's language: Danish with English alongside, as the staff pages.
-    if mode not in (PHONE, IN_PERSON):
-        return _FEED_ACTION[VIDEO]
-    return f"{translate('da', _FEED_ACTION[mode])} / {_FEED_ACTION[mode]}"
 
 
 def caseworker_feed(
@@ -129,15 +124,16 @@ def caseworker_feed(
         event.add("dtstamp", now)
         event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
         event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
-        mode = mode_name(booking.mode, "da", capital=True)
-        event.add("summary", f"{mode}: {minimised_name(booking.citizen_name)}")
+        name = minimised_name(booking.citizen_name)
+        mode = mode_name(booking.mode, FEED_LANGUAGE, capital=True)
+        event.add("summary", f"{mode}: {name}")
         event.add("url", start_url)
         place = meeting_place(booking, "da")
         event.add("location", start_url if video else (place.address if place else mode))
-        action = _feed_action(booking.mode or VIDEO)
         event.add(
             "description",
-            f"{booking.service.name_da} · {booking.reference}\n{action}: {start_url}",
+            f"{booking.service.name(FEED_LANGUAGE)} · {booking.reference}\n"
+            + translate(FEED_LANGUAGE, _FEED_ACTION[booking.mode or VIDEO], url=start_url),
         )
         event.add("status", "CONFIRMED")
         event.add("class", "PRIVATE")

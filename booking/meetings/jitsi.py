@@ -20,6 +20,7 @@ from typing import Any
 import jwt
 
 from booking.errors import InvalidState
+from booking.i18n import N_
 from booking.models import Booking, BookingStatus, Caseworker
 
 # 20 random bytes = 160 bits, as 40 lower-case hex characters: unguessable, URL-safe, and a
@@ -145,7 +146,7 @@ def room_name(booking: Booking) -> str:
     """
     if not booking.room_name:
         raise InvalidState(
-            "Kun videomøder har et mødelokale. / Only video meetings have a meeting room.",
+            N_("Only video meetings have a meeting room."),
             field="mode",
         )
     return booking.room_name.lower()
@@ -162,7 +163,7 @@ def mint_token(
     state = meeting_state(booking, settings, now=now)
     if state is not MeetingState.OPEN:
         raise MeetingNotOpen(
-            "Mødet er ikke åbent lige nu. / The meeting is not open right now.",
+            N_("The meeting is not open right now."),
         )
     if not settings.token_auth:
         return None

@@ -1,4 +1,7 @@
-"""The words of every notification: SMS and e-mail texts in Danish and English.
+"""The words of every notification: SMS and e-mail texts, in the booking's language.
+
+The texts are message ids (English) in the catalogues the web pages use (`booking.i18n`), so
+the Danish wording lives in web/translations/da with every other text.
 
 SMS texts stay within one GSM-7 segment (160 characters) where the content allows: they carry
 only the municipality's name, the meeting time and a link, never case details. Danish letters

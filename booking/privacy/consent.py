@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from booking.errors import ConsentMissing, ValidationFailed
+from booking.i18n import N_
 from booking.models import Booking, ConsentPurpose, ConsentRecord, ConsentText
 
 REQUIRED_PURPOSES = frozenset({ConsentPurpose.BOOKING.value})
@@ -32,7 +33,7 @@ def text_hash(text: str) -> str:
 def publish_text(session: Session, *, purpose: str, language: str, text: str) -> ConsentText:
     """Add a new version of a consent text and make it the only active one for its language."""
     if purpose not in ALL_PURPOSES:
-        raise ValidationFailed(f"Ukendt formål / unknown purpose: {purpose}", field="purpose")
+        raise ValidationFailed(N_("Unknown purpose: %(purpose)s"), field="purpose", purpose=purpose)
     latest = session.scalar(
         select(func.max(ConsentText.version)).where(
             ConsentText.purpose == purpose, ConsentText.language == language
@@ -84,15 +85,15 @@ def record_consents(
     for item in given:
         if item.purpose not in ALL_PURPOSES:
             raise ValidationFailed(
-                f"Ukendt samtykkeformål / unknown consent purpose: {item.purpose}",
+                N_("Unknown consent purpose: %(purpose)s"),
                 field="consents",
+                purpose=item.purpose,
             )
         by_purpose[item.purpose] = item
     missing = REQUIRED_PURPOSES - by_purpose.keys()
     if missing:
         raise ConsentMissing(
-            "Du skal acceptere vilkårene for bookingen. / "
-            "You must accept the booking terms (consent purpose 'booking').",
+            N_("You must accept the booking terms (consent purpose 'booking')."),
             field="consents",
         )
     active = {t.purpose: t for t in active_texts(session, booking.language)}
@@ -101,9 +102,9 @@ def record_consents(
         text = active.get(purpose)
         if text is None or text.version != item.text_version:
             raise ConsentMissing(
-                f"Samtykketeksten for '{purpose}' er ændret; vis den nye version. / "
-                f"The consent text for '{purpose}' has changed; show the current version.",
+                N_("The consent text for '%(purpose)s' has changed; show the current version."),
                 field="consents",
+                purpose=purpose,
             )
         record = ConsentRecord(
             booking=booking,

@@ -40,8 +40,7 @@ from booking.slots.modes import (
 )
 from booking.slots.search import MAX_SEARCH_DAYS, load_schedules, search_slots
 from booking.slots.working_hours import (
-    WEEKDAYS_DA,
-    WEEKDAYS_EN,
+    WEEKDAYS,
     Hours,
     format_day_hours,
     parse_day_hours,
@@ -54,8 +53,7 @@ __all__ = [
     "MODES",
     "UNKNOWN_MODE",
     "MAX_SEARCH_DAYS",
-    "WEEKDAYS_DA",
-    "WEEKDAYS_EN",
+    "WEEKDAYS",
     "CaseworkerSchedule",
     "Hours",
     "Interval",

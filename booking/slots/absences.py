@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.errors import NotFound, ValidationFailed
+from booking.i18n import N_
 from booking.models import Absence, Booking, BookingStatus, Caseworker
 from booking.slots.engine import COPENHAGEN
 
@@ -26,8 +27,7 @@ def local_moment(day: str, clock: str, field: str) -> datetime:
         )
     except ValueError:
         raise ValidationFailed(
-            "Skriv dato og klokkeslæt, fx 2026-03-05 og 09:30. / "
-            "Enter a date and a time, e.g. 2026-03-05 and 09:30.",
+            N_("Enter a date and a time, e.g. 2026-03-05 and 09:30."),
             field=field,
         ) from None
     return parsed.replace(tzinfo=COPENHAGEN)
@@ -45,19 +45,17 @@ def add_absence(
     """Record an absence. It must end after it starts and not lie wholly in the past."""
     if end <= start:
         raise ValidationFailed(
-            "Fraværet skal slutte efter det starter. / The absence must end after it starts.",
+            N_("The absence must end after it starts."),
             field="end",
         )
     if end <= now:
-        raise ValidationFailed(
-            "Fraværet ligger i fortiden. / The absence is in the past.", field="end"
-        )
+        raise ValidationFailed(N_("The absence is in the past."), field="end")
     reason = reason.strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise ValidationFailed(
-            f"Årsagen må højst være {MAX_REASON_LENGTH} tegn. / "
-            f"The reason can be at most {MAX_REASON_LENGTH} characters.",
+            N_("The reason can be at most %(limit)s characters."),
             field="reason",
+            limit=MAX_REASON_LENGTH,
         )
     absence = Absence(
         caseworker_id=caseworker.id, start_at=start, end_at=end, reason=reason, created_at=now
@@ -71,7 +69,7 @@ def remove_absence(session: Session, caseworker: Caseworker, absence_id: int) ->
     """Delete one of the caseworker's own absences; another's is reported as not found."""
     absence = session.get(Absence, absence_id)
     if absence is None or absence.caseworker_id != caseworker.id:
-        raise NotFound("Fraværet findes ikke. / The absence does not exist.")
+        raise NotFound(N_("The absence does not exist."))
     session.delete(absence)
     session.flush()
 

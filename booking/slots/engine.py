@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from booking.errors import InvalidStart
+from booking.i18n import N_
 
 if TYPE_CHECKING:
     from booking.models import Service
@@ -100,21 +101,18 @@ def check_start(rules: ServiceRules, start: datetime, *, now: datetime) -> None:
     """
     _require_aware(start, now)
     if start < now:
-        raise InvalidStart(
-            "Tidspunktet er allerede passeret. / The time is in the past.", field="start"
-        )
+        raise InvalidStart(N_("The time is in the past."), field="start")
     if start < now + rules.min_notice:
-        hours = _describe_notice(rules.min_notice)
         raise InvalidStart(
-            f"Mødet skal bookes mindst {hours[0]} før. / "
-            f"The meeting must be booked at least {hours[1]} ahead.",
+            N_("The meeting must be booked at least %(notice)s ahead."),
             field="start",
+            notice=rules.min_notice,
         )
     if local_date(start) > last_bookable_date(rules, now):
         raise InvalidStart(
-            f"Der kan højst bookes {rules.horizon_days} dage frem. / "
-            f"Meetings can be booked at most {rules.horizon_days} days ahead.",
+            N_("Meetings can be booked at most %(days)s days ahead."),
             field="start",
+            days=rules.horizon_days,
         )
 
 
@@ -225,20 +223,9 @@ class _Blocked:
         return i < len(self._starts) and self._starts[i] < end
 
 
-def _describe_notice(notice: timedelta) -> tuple[str, str]:
-    minutes = int(notice.total_seconds() // 60)
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return (
-            f"{hours} time{'r' if hours != 1 else ''}",
-            f"{hours} hour{'s' if hours != 1 else ''}",
-        )
-    return f"{minutes} minutter", f"{minutes} minutes"
-
-
 def _require_aware(*moments: datetime) -> None:
     if any(m.tzinfo is None or m.utcoffset() is None for m in moments):
         raise InvalidStart(
-            "Tidspunktet skal angives med tidszone. / The time must include a UTC offset.",
+            N_("The time must include a UTC offset."),
             field="start",
         )

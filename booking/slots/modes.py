@@ -7,16 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from booking.errors import ValidationFailed
+from booking.i18n import N_
 from booking.models import MeetingMode, Service
 
 MODES = tuple(m.value for m in MeetingMode)
 DEFAULT_MODE = MeetingMode.VIDEO.value
 
-UNKNOWN_MODE = (
-    "Mødeformen skal være video, phone eller in_person. / "
-    "The mode must be video, phone or in_person."
-)
-NOT_OFFERED = "Ydelsen tilbyder ikke den mødeform. / The service does not offer that mode."
+UNKNOWN_MODE = N_("The meeting mode must be video, phone or in_person.")
+NOT_OFFERED = N_("The service does not offer that meeting mode.")
 
 
 def service_modes(service: Service) -> list[str]:

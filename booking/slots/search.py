@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.errors import NotFound, ValidationFailed
+from booking.i18n import N_
 from booking.models import (
     Absence,
     Booking,
@@ -125,20 +126,20 @@ def search_slots(
     """
     if date_to < date_from:
         raise ValidationFailed(
-            "Slutdatoen ligger før startdatoen. / The end date is before the start date.",
+            N_("The end date is before the start date."),
             field="to",
         )
     if (date_to - date_from).days + 1 > MAX_SEARCH_DAYS:
         raise ValidationFailed(
-            f"Der kan højst søges {MAX_SEARCH_DAYS} dage ad gangen. / "
-            f"At most {MAX_SEARCH_DAYS} days can be searched at a time.",
+            N_("At most %(days)s days can be searched at a time."),
             field="to",
+            days=MAX_SEARCH_DAYS,
         )
     service = session.scalar(
         select(Service).where(Service.code == service_code, Service.active.is_(True))
     )
     if service is None:
-        raise NotFound("Ydelsen findes ikke. / The service does not exist.", field="service")
+        raise NotFound(N_("The service does not exist."), field="service")
     if mode is not None:
         check_mode(service, mode)
     window = Interval(local_midnight(date_from), local_midnight(date_to + timedelta(days=1)))

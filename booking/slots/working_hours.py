@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from datetime import time
 
 from booking.errors import ValidationFailed
+from booking.i18n import N_
 from booking.models import Caseworker, WorkingHours
 
-WEEKDAYS_DA = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"]
-WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS = [
+    N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"),
+    N_("Friday"), N_("Saturday"), N_("Sunday"),
+]  # fmt: skip
 
 _INTERVAL = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -28,35 +31,36 @@ def parse_day_hours(text: str, weekday: int) -> list[Hours]:
     interval that ends before it starts, or intervals that overlap.
     """
     field = f"day{weekday}"
-    day = f"{WEEKDAYS_DA[weekday]} / {WEEKDAYS_EN[weekday]}"
+    day = WEEKDAYS[weekday]
     intervals: list[Hours] = []
     for part in (p for p in re.split(r"[,;\n]", text) if p.strip()):
         match = _INTERVAL.match(part)
         if match is None:
             raise ValidationFailed(
-                f"{day}: skriv tider som 08:30-12:00, adskilt af komma. / "
-                "write times as 08:30-12:00, separated by commas.",
+                N_("%(day)s: write times as 08:30-12:00, separated by commas."),
                 field=field,
+                day=day,
             )
         h1, m1, h2, m2 = (int(g) for g in match.groups())
         if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
             raise ValidationFailed(
-                f"{day}: {part.strip()} er ikke et gyldigt tidspunkt. / is not a valid time.",
+                N_("%(day)s: %(time)s is not a valid time."),
                 field=field,
+                day=day,
+                time=part.strip(),
             )
         start, end = time(h1, m1), time(h2, m2)
         if end <= start:
             raise ValidationFailed(
-                f"{day}: sluttid skal være efter starttid. / the end must be after the start.",
+                N_("%(day)s: the end must be after the start."),
                 field=field,
+                day=day,
             )
         intervals.append((start, end))
     intervals.sort()
     for (_, end), (next_start, _) in zip(intervals, intervals[1:], strict=False):
         if next_start < end:
-            raise ValidationFailed(
-                f"{day}: tidsrummene overlapper. / the intervals overlap.", field=field
-            )
+            raise ValidationFailed(N_("%(day)s: the intervals overlap."), field=field, day=day)
     return intervals
 
 
@@ -72,7 +76,7 @@ def format_day_hours(hours: Iterable[WorkingHours], weekday: int) -> str:
 def set_weekly_hours(caseworker: Caseworker, week: dict[int, list[Hours]]) -> None:
     """Replace the caseworker's whole weekly pattern (weekdays missing from `week` are off)."""
     if any(day not in range(7) for day in week):
-        raise ValidationFailed("Ugyldig ugedag. / Invalid weekday.", field="weekday")
+        raise ValidationFailed(N_("Invalid weekday."), field="weekday")
     caseworker.working_hours = [
         WorkingHours(weekday=day, start_time=start, end_time=end)
         for day in sorted(week)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from booking.errors import NotFound, ValidationFailed
+from booking.i18n import N_
 from booking.models import Caseworker, Role, Service, User
 
 MAX_FAILED_LOGINS = 5
@@ -58,9 +59,7 @@ def check_email(email: str) -> str:
     """The normalised e-mail, or `ValidationFailed` when it does not look like one."""
     value = normalise_email(email)
     if not value or len(value) > 320 or not _EMAIL.match(value):
-        raise ValidationFailed(
-            "Skriv en gyldig e-mailadresse. / Enter a valid e-mail address.", field="email"
-        )
+        raise ValidationFailed(N_("Enter a valid e-mail address."), field="email")
     return value
 
 
@@ -68,22 +67,21 @@ def check_password_policy(password: str, email: str) -> None:
     """At least 12 characters, at most 256, and not the e-mail or its local part."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"Adgangskoden skal være mindst {MIN_PASSWORD_LENGTH} tegn. / "
-            f"The password must be at least {MIN_PASSWORD_LENGTH} characters.",
+            N_("The password must be at least %(length)s characters."),
             field="password",
+            length=MIN_PASSWORD_LENGTH,
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"Adgangskoden må højst være {MAX_PASSWORD_LENGTH} tegn. / "
-            f"The password must be at most {MAX_PASSWORD_LENGTH} characters.",
+            N_("The password must be at most %(length)s characters."),
             field="password",
+            length=MAX_PASSWORD_LENGTH,
         )
     lowered = password.strip().lower()
     address = normalise_email(email)
     if lowered in (address, address.split("@", 1)[0]):
         raise ValidationFailed(
-            "Adgangskoden må ikke være din e-mailadresse. / "
-            "The password must not be your e-mail address.",
+            N_("The password must not be your e-mail address."),
             field="password",
         )
 
@@ -136,23 +134,23 @@ def create_user(
     """Add a staff login. A caseworker user must be linked to a caseworker without a login."""
     address = check_email(email)
     if role not in {r.value for r in Role}:
-        raise ValidationFailed("Ukendt rolle. / Unknown role.", field="role")
+        raise ValidationFailed(N_("Unknown role."), field="role")
     check_password_policy(password, address)
     if find_user_by_email(session, address) is not None:
         raise ValidationFailed(
-            "Der findes allerede en bruger med den e-mail. / A user with that e-mail exists.",
+            N_("A user with that e-mail exists."),
             field="email",
         )
     if role == Role.CASEWORKER.value:
         if caseworker_id is None or session.get(Caseworker, caseworker_id) is None:
             raise ValidationFailed(
-                "Vælg den medarbejder, brugeren hører til. / Choose the caseworker for the user.",
+                N_("Choose the caseworker for the user."),
                 field="caseworker_id",
             )
         taken = session.scalar(select(User.id).where(User.caseworker_id == caseworker_id))
         if taken is not None:
             raise ValidationFailed(
-                "Medarbejderen har allerede en bruger. / The caseworker already has a login.",
+                N_("The caseworker already has a login."),
                 field="caseworker_id",
             )
     user = User(
@@ -176,12 +174,12 @@ def change_password(
     """The user's own change: needs the current password; the new one follows the policy."""
     if not verify_password(user.password_hash, current_password):
         raise ValidationFailed(
-            "Den nuværende adgangskode er forkert. / The current password is wrong.",
+            N_("The current password is wrong."),
             field="current_password",
         )
     if new_password != confirm:
         raise ValidationFailed(
-            "De to nye adgangskoder er ikke ens. / The two new passwords do not match.",
+            N_("The two new passwords do not match."),
             field="confirm",
         )
     set_password(user, new_password, now=now)
@@ -202,7 +200,7 @@ def set_password(user: User, new_password: str, *, now: datetime) -> None:
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("Brugeren findes ikke. / The user does not exist.")
+        raise NotFound(N_("The user does not exist."))
     return user
 
 
@@ -212,15 +210,14 @@ def create_caseworker(
     """Add a person who holds meetings, with the services they offer."""
     name, title = name.strip(), title.strip()
     if not name or len(name) > 200:
-        raise ValidationFailed("Skriv et navn (højst 200 tegn). / Enter a name.", field="name")
+        raise ValidationFailed(N_("Enter a name (at most 200 characters)."), field="name")
     if len(title) > 200:
-        raise ValidationFailed("Titlen er for lang. / The title is too long.", field="title")
+        raise ValidationFailed(N_("The title is too long."), field="title")
     address = check_email(email)
     exists = session.scalar(select(Caseworker.id).where(func.lower(Caseworker.email) == address))
     if exists is not None:
         raise ValidationFailed(
-            "Der findes allerede en medarbejder med den e-mail. / "
-            "A caseworker with that e-mail exists.",
+            N_("A caseworker with that e-mail exists."),
             field="email",
         )
     caseworker = Caseworker(name=name, email=address, title=title, active=True)
@@ -237,5 +234,5 @@ def set_services(session: Session, caseworker: Caseworker, service_ids: list[int
 def _services(session: Session, service_ids: list[int]) -> list[Service]:
     services = list(session.scalars(select(Service).where(Service.id.in_(service_ids))))
     if len(services) != len(set(service_ids)):
-        raise ValidationFailed("Ukendt ydelse. / Unknown service.", field="services")
+        raise ValidationFailed(N_("Unknown service."), field="services")
     return services

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -12,6 +15,7 @@ from sqlalchemy import func, select
 from booking.db import Database
 from booking.slots import COPENHAGEN
 from tests.support.factories import make_caseworker, make_service, publish_demo_consent_texts
+from web.catalogues import TRANSLATIONS
 
 NOW = datetime(2030, 1, 7, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen
 TUESDAY_9 = datetime(2030, 1, 8, 9, 0, tzinfo=COPENHAGEN)
@@ -58,12 +62,32 @@ def count(app: Flask, model: type) -> int:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def error(response: Any, status: int) -> dict[str, Any]:
-    """The error object of a response, after checking status and shape."""
+@functools.cache
+def catalogue_patterns(language: str) -> tuple[re.Pattern[str], ...]:
+    """Every text of `language`'s catalogue as a pattern (placeholders match any value)."""
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    patterns = []
+    for message in catalog:
+        if message.id and isinstance(message.string, str):
+            pattern = re.sub(r"%\\\(\w+\\\)s", ".+", re.escape(message.string))
+            patterns.append(re.compile(pattern.replace("%%", "%"), re.DOTALL))
+    return tuple(patterns)
+
+
+def in_language(text: str, language: str) -> bool:
+    """True when `text` is one of the catalogue's texts in `language` (one language only)."""
+    return any(p.fullmatch(text) for p in catalogue_patterns(language))
+
+
+def error(response: Any, status: int, language: str = "da") -> dict[str, Any]:
+    """The error object of a response, after checking status and shape, and that its message
+    is written in `language` (Danish unless the request asked for English) and only in it."""
     assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
     body = response.get_json()
     assert set(body) == {"error"} and {"code", "message"} <= set(body["error"])
-    assert " / " in body["error"]["message"]  # Danish / English
+    message = body["error"]["message"]
+    assert in_language(message, language), f"not a {language} catalogue text: {message!r}"
     result: dict[str, Any] = body["error"]
     return result
 

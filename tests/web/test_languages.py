@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+
+from tests.support.api import booking_body, create, error, prepare
+from tests.support.staff import post
 
 
 def html_lang(page: str) -> str:
@@ -99,3 +104,120 @@ def test_the_favicon_is_served(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.mimetype == "image/vnd.microsoft.icon"
     assert response.data[:4] == b"\x00\x00\x01\x00"
+
+
+# The API's error messages: one language, the one of Accept-Language, Danish by default.
+
+
+def test_api_errors_are_danish_by_default_and_english_on_request(app: Flask) -> None:
+    prepare(app)
+    client = app.test_client()
+    url = "/api/v1/services/nope/slots?from=2030-01-08&to=2030-01-08"
+    danish = error(client.get(url), 404)
+    assert danish["message"] == "Ydelsen findes ikke." and danish["field"] == "service"
+    english = error(client.get(url, headers={"Accept-Language": "en-GB,en;q=0.8"}), 404, "en")
+    assert english["message"] == "The service does not exist."
+
+
+def test_api_validation_and_http_errors_follow_accept_language(app: Flask) -> None:
+    prepare(app)
+    client = app.test_client()
+    english = {"Accept-Language": "en"}
+    body = booking_body(start="2030-01-08T09:00:00")  # no UTC offset
+    assert "tidszone" in error(client.post("/api/v1/bookings", json=body), 422)["message"]
+    refused = error(client.post("/api/v1/bookings", json=body, headers=english), 422, "en")
+    assert "ISO 8601 with an offset" in refused["message"]
+    assert error(client.get("/api/v1/nowhere"), 404)["message"] == "Ikke fundet."
+    assert error(client.get("/api/v1/nowhere", headers=english), 404, "en")["message"] == (
+        "Not found."
+    )
+
+
+def test_a_parametrised_domain_error_is_translated_with_its_values(app: Flask) -> None:
+    prepare(app)
+    client = app.test_client()
+    url = "/api/v1/services/jobcenter/slots?from=2030-01-08&to=2030-06-08"
+    assert "62 dage" in error(client.get(url), 422)["message"]
+    english = error(client.get(url, headers={"Accept-Language": "en"}), 422, "en")
+    assert "62 days" in english["message"]
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer", "Bearer ", "Basic abc", "bearer a b", "Bearer é", "Bearer\tx", "x" * 5000]
+)
+def test_a_malformed_authorization_header_is_a_401_never_a_500(app: Flask, header: str) -> None:
+    prepare(app)
+    response = app.test_client().get(
+        "/api/v1/services", headers={"Authorization": header.encode().decode("latin-1")}
+    )
+    assert error(response, 401)["message"] == "Ugyldigt servicetoken."
+
+
+# The staff pages and their flash messages and form errors.
+
+
+def test_a_staff_page_is_in_one_language_at_a_time(logged_in: FlaskClient) -> None:
+    danish = logged_in.get("/caseworker/").get_data(as_text=True)
+    assert html_lang(danish) == "da" and "Dagens møder" in danish
+    assert "Today's meetings" not in danish
+    english = logged_in.get("/caseworker/?lang=en").get_data(as_text=True)
+    assert html_lang(english) == "en" and "Today's meetings" in english
+    assert "Dagens møder" not in english and ">Log out<" in english
+
+
+def test_flash_messages_and_form_errors_follow_the_language(logged_in: FlaskClient) -> None:
+    logged_in.get("/caseworker/?lang=en")
+    form = {f"day{d}": "" for d in range(7)} | {"day0": "8-12"}
+    page = post(logged_in, "/caseworker/availability/hours", form).get_data(as_text=True)
+    assert "Monday: write times as 08:30-12:00" in page and "skriv tider" not in page
+    response = post(logged_in, "/caseworker/availability/hours", {f"day{d}": "" for d in range(7)})
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The working hours were saved." in page
+    logged_in.get("/caseworker/?lang=da")
+    page = post(logged_in, "/caseworker/availability/hours", form).get_data(as_text=True)
+    assert "Mandag: skriv tider som 08:30-12:00" in page
+
+
+def test_dates_on_staff_pages_are_written_for_the_language(logged_in: FlaskClient) -> None:
+    danish = logged_in.get("/caseworker/").get_data(as_text=True)
+    english = logged_in.get("/caseworker/?lang=en").get_data(as_text=True)
+    assert "onsdag 25. november 2026" in danish  # the test clock's day, in Copenhagen
+    assert "Wednesday 25 November 2026" in english
+
+
+def test_a_citizens_booking_pages_default_to_the_language_they_booked_in(app: Flask) -> None:
+    prepare(app)
+    booked = create(app.test_client(), language="en")
+    citizen = app.test_client()
+    first = citizen.get(f"/booking/{booked['reference']}?token={booked['manage_token']}")
+    page = citizen.get(first.headers["Location"], headers={"Accept-Language": "da"})
+    html = page.get_data(as_text=True)
+    assert html_lang(html) == "en" and "Your booking" in html and "Din booking" not in html
+    assert "Tuesday 8 January at 9:00" in html
+    chosen = citizen.get(f"{first.headers['Location']}?lang=da").get_data(as_text=True)
+    assert html_lang(chosen) == "da" and "tirsdag 8. januar kl. 9.00" in chosen
+
+
+def test_notifications_are_written_in_the_bookings_language() -> None:
+    from datetime import UTC, datetime
+
+    from booking.notify.messages import MessageContext, email_subject, sms_text
+
+    def context(language: str) -> MessageContext:
+        return MessageContext(
+            municipality_name="Testrup Kommune",
+            municipality_phone="+45 11 22 33 44",
+            language=language,
+            start_at=datetime(2026, 12, 1, 8, 45, tzinfo=UTC),
+            meeting_url="https://x.dk/m/1",
+        )
+
+    assert sms_text("reminder", context("da")) == (
+        "Testrup Kommune: Husk dit videomøde tirsdag 1. dec. kl. 09.45. Deltag: https://x.dk/m/1"
+    )
+    assert sms_text("reminder", context("en")) == (
+        "Testrup Kommune: Reminder: video meeting Tuesday 1 Dec at 09:45. Join: https://x.dk/m/1"
+    )
+    assert email_subject("confirmation", context("en")).endswith(
+        "Confirmed: video meeting Tuesday 1 Dec at 09:45"
+    )

@@ -199,7 +199,10 @@ def test_before_the_window_the_page_says_in_danish_and_english_when_it_opens(
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Mødet åbner tirsdag 1. december kl. 9.45" in html
-    assert "The meeting opens Tuesday 1 December at 9:45" in html
+    assert "The meeting opens" not in html  # one language at a time: the booking's (Danish)
+    english = client.get(page_path(app, booking.reference) + "?lang=en").get_data(as_text=True)
+    assert "The meeting opens Tuesday 1 December at 9:45" in english
+    assert "Mødet åbner" not in english
     assert "external_api.js" not in html
     assert "eyJ" not in html
     assert parse_page(html).data.get("data-opens-in") == str(
@@ -226,7 +229,9 @@ def test_after_the_window_the_page_says_the_meeting_has_ended(
 
     html = client.get(page_path(app, booking.reference)).get_data(as_text=True)
 
-    assert "Mødet er slut" in html and "The meeting has ended" in html
+    assert "Mødet er slut" in html and "The meeting has ended" not in html
+    english = client.get(page_path(app, booking.reference) + "?lang=en").get_data(as_text=True)
+    assert "The meeting has ended" in english and "Mødet er slut" not in english
     assert "eyJ" not in html and "external_api.js" not in html
 
 
@@ -239,7 +244,9 @@ def test_a_cancelled_booking_says_so_and_gives_no_token(
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Mødet er aflyst" in html and "The meeting has been cancelled" in html
+    assert "Mødet er aflyst" in html and "The meeting has been cancelled" not in html
+    english = client.get(page_path(app, booking.reference) + "?lang=en").get_data(as_text=True)
+    assert "The meeting has been cancelled" in english and "Mødet er aflyst" not in english
     assert "+45 70 12 34 56" in html
     assert "eyJ" not in html and "external_api.js" not in html
 

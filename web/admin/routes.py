@@ -10,15 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from booking.errors import BookingError, ValidationFailed
+from booking.i18n import N_
 from booking.models import Caseworker, Role, Service, User
 from booking.staff import accounts
 from web.admin import blueprint
 from web.auth.guards import current_user, role_required
 from web.extensions import get_db, now
+from web.i18n import error_text
 from web.staff import audit, form_post
 
 admin_only = role_required(Role.ADMIN.value)
@@ -55,7 +58,7 @@ def _refused_in(form: str) -> Callable[..., Any]:
     """The page again, the message beside the field of the form whose fields start with `form`."""
 
     def refused(exc: BookingError, **_: Any) -> Any:
-        return _page(errors={f"{form}{exc.field or 'form'}": exc.message}, status=422)
+        return _page(errors={f"{form}{exc.field or 'form'}": error_text(exc)}, status=422)
 
     return refused
 
@@ -64,7 +67,7 @@ def _service_ids() -> list[int]:
     try:
         return [int(v) for v in request.form.getlist("services")]
     except ValueError:
-        raise ValidationFailed("Ukendt ydelse. / Unknown service.", field="services") from None
+        raise ValidationFailed(N_("Unknown service."), field="services") from None
 
 
 @blueprint.get("/")
@@ -76,7 +79,7 @@ def index() -> Any:
 @blueprint.post("/caseworkers")
 @admin_only
 @form_post(
-    "Medarbejderen er oprettet. / The caseworker was created.",
+    lazy_gettext("The caseworker was created."),
     then=_back,
     refused=_refused_in("cw_"),
 )
@@ -106,7 +109,7 @@ def create_caseworker() -> None:
 
 @blueprint.post("/caseworkers/<int:caseworker_id>/services")
 @admin_only
-@form_post("Ydelserne er gemt. / The services were saved.", then=_back, refused=_refused_in("cw_"))
+@form_post(lazy_gettext("The services were saved."), then=_back, refused=_refused_in("cw_"))
 def caseworker_services(caseworker_id: int) -> None:
     with get_db().transaction() as db:
         caseworker = db.get(Caseworker, caseworker_id) or abort(404)
@@ -116,7 +119,7 @@ def caseworker_services(caseworker_id: int) -> None:
 
 @blueprint.post("/caseworkers/<int:caseworker_id>/active")
 @admin_only
-@form_post("Gemt. / Saved.", then=_back, refused=_refused_in("cw_"))
+@form_post(lazy_gettext("Saved."), then=_back, refused=_refused_in("cw_"))
 def caseworker_active(caseworker_id: int) -> None:
     active = request.form.get("active") == "1"
     with get_db().transaction() as db:
@@ -127,9 +130,7 @@ def caseworker_active(caseworker_id: int) -> None:
 
 @blueprint.post("/users")
 @admin_only
-@form_post(
-    "Brugeren er oprettet. / The user was created.", then=_back, refused=_refused_in("user_")
-)
+@form_post(lazy_gettext("The user was created."), then=_back, refused=_refused_in("user_"))
 def create_user() -> None:
     form = request.form
     caseworker_raw = form.get("caseworker_id", "")
@@ -147,13 +148,13 @@ def create_user() -> None:
 
 @blueprint.post("/users/<int:user_id>/active")
 @admin_only
-@form_post("Gemt. / Saved.", then=_back, refused=_refused_in("user_"))
+@form_post(lazy_gettext("Saved."), then=_back, refused=_refused_in("user_"))
 def user_active(user_id: int) -> Any:
     active = request.form.get("active") == "1"
     me = current_user()
     if me is not None and me.id == user_id and not active:
         return _page(
-            errors={"users": "Du kan ikke deaktivere dig selv. / You cannot deactivate yourself."},
+            errors={"users": gettext("You cannot deactivate yourself.")},
             status=422,
         )
     with get_db().transaction() as db:
@@ -164,14 +165,12 @@ def user_active(user_id: int) -> Any:
 
 
 def _reset_refused(exc: BookingError, user_id: int) -> Any:
-    return _page(errors={f"reset{user_id}": exc.message}, status=422)
+    return _page(errors={f"reset{user_id}": error_text(exc)}, status=422)
 
 
 @blueprint.post("/users/<int:user_id>/password")
 @admin_only
-@form_post(
-    "Adgangskoden er nulstillet. / The password was reset.", then=_back, refused=_reset_refused
-)
+@form_post(lazy_gettext("The password was reset."), then=_back, refused=_reset_refused)
 def reset_password(user_id: int) -> None:
     """Set a new password for someone who forgot theirs; it also lifts a lockout."""
     with get_db().transaction() as db:

@@ -10,6 +10,7 @@ import hmac
 from typing import cast
 
 from flask import current_app, g, request
+from flask_babel import gettext
 
 from booking.bookings import Auth, ManageToken, StaffPrincipal
 from web.auth.guards import current_principal as staff_principal
@@ -29,7 +30,7 @@ def service_token_id() -> str | None:
         scheme, _, token = header.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token or not _known_token(token):
-            raise ApiError(401, "unauthorized", "Ugyldigt servicetoken. / Invalid service token.")
+            raise ApiError(401, "unauthorized", gettext("Invalid service token."))
         token_id = hashlib.sha256(token.encode()).hexdigest()[:16]
     g._service_token_id = token_id
     return token_id
@@ -78,15 +79,13 @@ def booking_auth() -> Auth:
             raise ApiError(
                 403,
                 "forbidden",
-                "Send JSON (Content-Type: application/json). / "
-                "Send JSON (Content-Type: application/json).",
+                gettext("Send JSON (Content-Type: application/json)."),
             )
         return principal
     raise ApiError(
         401,
         "unauthorized",
-        "Send bookingens adgangsnøgle i X-Manage-Token. / "
-        "Send the booking's manage token in X-Manage-Token.",
+        gettext("Send the booking's manage token in X-Manage-Token."),
     )
 
 

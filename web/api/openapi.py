@@ -247,7 +247,10 @@ SCHEMAS: dict[str, Any] = {
                 "required": ["code", "message"],
                 "properties": {
                     "code": {"type": "string"},
-                    "message": {"type": "string", "description": "Danish / English"},
+                    "message": {
+                        "type": "string",
+                        "description": "In the language of Accept-Language (da, en; da by default)",
+                    },
                     "field": {"type": "string"},
                 },
             }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from booking import bookings as services
 from booking.bookings import BookingView
@@ -35,11 +36,9 @@ def parse_booking_request(body: dict[str, Any]) -> services.BookingRequest:
     citizen = obj_member(body, "citizen")
     consents = body.get("consents")
     if not isinstance(consents, list):
-        raise invalid(
-            "consents", "Feltet 'consents' skal være en liste. / 'consents' must be a list."
-        )
+        raise invalid("consents", _("The field '%(field)s' must be a list.", field="consents"))
     if len(consents) > 10:
-        raise invalid("consents", "For mange samtykker. / Too many consents.")
+        raise invalid("consents", _("Too many consents."))
     given = []
     for i, item in enumerate(consents):
         version = item.get("text_version") if isinstance(item, dict) else None
@@ -47,7 +46,7 @@ def parse_booking_request(body: dict[str, Any]) -> services.BookingRequest:
         if not isinstance(purpose, str) or type(version) is not int:
             raise invalid(
                 f"consents[{i}]",
-                "Et samtykke er {purpose, text_version}. / A consent is {purpose, text_version}.",
+                _("A consent is {purpose, text_version}."),
             )
         given.append(ConsentGiven(purpose=purpose, text_version=version))
     return services.BookingRequest(

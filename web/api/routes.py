@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from booking import bookings as services
@@ -189,7 +190,7 @@ def list_slots(code: str) -> Any:
 def list_consent_texts() -> Any:
     language = request.args.get("language", "da")
     if language not in ("da", "en"):
-        raise invalid("language", "Sproget skal være 'da' eller 'en'. / Language must be da or en.")
+        raise invalid("language", _("Language must be 'da' or 'en'."))
     with get_db().transaction() as session:
         return [
             {"purpose": t.purpose, "version": t.version, "text": t.text}
@@ -208,10 +209,7 @@ def start_lookup() -> Any:
     reference = required_string(body, "reference", max_length=40)
     phone = required_string(body, "phone", max_length=40)
     services.start_lookup(get_db(), reference, phone, now=now(), sms_sender=get_sms_sender())
-    return {
-        "message": "Hvis oplysningerne passer, sender vi en kode på SMS. / "
-        "If the details match, we send a code by SMS."
-    }, 202
+    return {"message": _("If the details match, we send a code by SMS.")}, 202
 
 
 @blueprint.post("/bookings/lookup/confirm")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 
 from booking.slots import COPENHAGEN
 from web.errors import ApiError
@@ -22,7 +23,7 @@ def invalid(field: str, message: str) -> ApiError:
 def json_body(*, optional: bool = False) -> dict[str, Any]:
     """The request's JSON object. An empty body counts as `{}` when `optional`."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise ApiError(413, "payload_too_large", "Forespørgslen er for stor. / Request too large.")
+        raise ApiError(413, "payload_too_large", _("The request is too large."))
     raw = request.get_data(cache=True)
     if optional and not raw.strip():
         return {}
@@ -30,8 +31,7 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
         raise ApiError(
             400,
             "bad_request",
-            "Send JSON med Content-Type: application/json. / "
-            "Send JSON with Content-Type: application/json.",
+            _("Send JSON (Content-Type: application/json)."),
         )
     try:
         body = json.loads(raw)
@@ -39,10 +39,10 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
         raise ApiError(
             400,
             "malformed_json",
-            "Forespørgslen er ikke gyldig JSON. / The body is not valid JSON.",
+            _("The body is not valid JSON."),
         ) from None
     if not isinstance(body, dict):
-        raise invalid("body", "Forventede et JSON-objekt. / Expected a JSON object.")
+        raise invalid("body", _("Expected a JSON object."))
     return body
 
 
@@ -59,16 +59,14 @@ def string(
     value = obj.get(name)
     if value is None:
         if required:
-            raise invalid(field, f"Feltet '{field}' mangler. / The field '{field}' is missing.")
+            raise invalid(field, _("The field '%(field)s' is missing.", field=field))
         return None
     if not isinstance(value, str):
-        raise invalid(field, f"Feltet '{field}' skal være tekst. / '{field}' must be a string.")
+        raise invalid(field, _("The field '%(field)s' must be text.", field=field))
     if "\x00" in value:  # never meaningful, and PostgreSQL cannot store it
-        raise invalid(
-            field, f"Feltet '{field}' har ugyldige tegn. / '{field}' has invalid characters."
-        )
+        raise invalid(field, _("The field '%(field)s' has invalid characters.", field=field))
     if len(value) > max_length:
-        raise invalid(field, f"Feltet '{field}' er for langt. / '{field}' is too long.")
+        raise invalid(field, _("The field '%(field)s' is too long.", field=field))
     return value
 
 
@@ -83,9 +81,9 @@ def required_string(
 def obj_member(obj: dict[str, Any], name: str) -> dict[str, Any]:
     value = obj.get(name)
     if value is None:
-        raise invalid(name, f"Feltet '{name}' mangler. / The field '{name}' is missing.")
+        raise invalid(name, _("The field '%(field)s' is missing.", field=name))
     if not isinstance(value, dict):
-        raise invalid(name, f"Feltet '{name}' skal være et objekt. / '{name}' must be an object.")
+        raise invalid(name, _("The field '%(field)s' must be an object.", field=name))
     return value
 
 
@@ -100,8 +98,7 @@ def timestamp(value: str, *, field: str = "start") -> datetime:
     if moment is None or moment.tzinfo is None or moment.utcoffset() is None:
         raise invalid(
             field,
-            "Tidspunktet skal være ISO 8601 med tidszone, fx 2030-01-08T09:00:00+01:00. / "
-            "The time must be ISO 8601 with an offset, e.g. 2030-01-08T09:00:00+01:00.",
+            _("The time must be ISO 8601 with an offset, e.g. 2030-01-08T09:00:00+01:00."),
         )
     return moment
 
@@ -120,7 +117,7 @@ def query_date(name: str, default: date) -> date:
 def _bad_date(name: str) -> date:
     raise invalid(
         name,
-        f"'{name}' skal være en dato som 2030-01-08. / '{name}' must be a date like 2030-01-08.",
+        _("The field '%(field)s' must be a date like 2030-01-08.", field=name),
     )
 
 

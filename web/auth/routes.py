@@ -21,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from booking.errors import ValidationFailed
@@ -29,11 +30,9 @@ from booking.staff import accounts
 from web.auth import blueprint
 from web.auth.guards import CurrentUser, current_user, home_for, login_required
 from web.extensions import get_db, limiter, now
+from web.i18n import error_text
 
-LOGIN_FAILED = (
-    "Forkert e-mail eller adgangskode, eller kontoen er midlertidigt låst. / "
-    "Wrong e-mail or password, or the account is temporarily locked."
-)
+LOGIN_FAILED = lazy_gettext("Wrong e-mail or password, or the account is temporarily locked.")
 
 
 @blueprint.before_app_request
@@ -56,8 +55,7 @@ def _load_user() -> None:
             session.clear()
             if valid:
                 flash(
-                    "Du er logget ud, fordi du var inaktiv. / "
-                    "You were logged out after a period of inactivity.",
+                    gettext("You were logged out after a period of inactivity."),
                     "info",
                 )
             return
@@ -103,7 +101,7 @@ def login() -> Any:
             session.permanent = False
             target = _safe_next(request.args.get("next")) or home_for(logged_in)
             return redirect(target)
-        error = LOGIN_FAILED
+        error = str(LOGIN_FAILED)
     status = 401 if error else 200
     return render_template("auth/login.html", error=error, email=email), status
 
@@ -111,7 +109,7 @@ def login() -> Any:
 @blueprint.post("/logout")
 def logout() -> Response:
     session.clear()
-    flash("Du er logget ud. / You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -135,10 +133,10 @@ def change_password() -> Any:
                 changed_at = row.password_changed_at.timestamp()
         except ValidationFailed as exc:
             field = "new_password" if exc.field == "password" else (exc.field or "new_password")
-            errors[field] = exc.message
+            errors[field] = error_text(exc)
         else:
             session["pwc"] = changed_at
-            flash("Din adgangskode er ændret. / Your password has been changed.", "success")
+            flash(gettext("Your password has been changed."), "success")
             return redirect(home_for(user))
     status = 422 if errors else 200
     return render_template("auth/password.html", errors=errors), status

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import request
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -18,7 +19,7 @@ from booking.models import Absence, Booking, BookingStatus, OutboxMessage, Worki
 from booking.slots import COPENHAGEN, local_date
 from web.caseworker.access import me
 from web.errors import ApiError
-from web.i18n import current_language
+from web.i18n import current_language, localized
 
 MAX_CALENDAR_DAYS = 62
 FAILED_DELIVERY = ("failed", "undelivered")
@@ -31,8 +32,7 @@ def calendar_events(db: Session, start: datetime, end: datetime) -> list[dict[st
         raise ApiError(
             400,
             "bad_range",
-            f"Perioden skal være 1 til {MAX_CALENDAR_DAYS} dage. / "
-            f"The range must be 1 to {MAX_CALENDAR_DAYS} days.",
+            gettext("The range must be 1 to %(days)s days.", days=MAX_CALENDAR_DAYS),
         )
     meetings = meetings_between(db, start, end)
     absences = db.scalars(
@@ -87,7 +87,7 @@ def parse_moment(raw: str | None, name: str) -> datetime:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError:
         raise ApiError(
-            400, "bad_request", f"'{name}' skal være en ISO 8601-tid. / must be an ISO 8601 time."
+            400, "bad_request", gettext("'%(name)s' must be an ISO 8601 time.", name=name)
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=COPENHAGEN)
@@ -100,14 +100,14 @@ def _local_iso(moment: datetime) -> str:
 
 
 def _meeting_event(meeting: Booking) -> dict[str, Any]:
-    status = {
-        "confirmed": "",
-        "completed": " (afholdt / completed)",
-        "no_show": " (udeblev / no-show)",
-    }.get(meeting.status, "")
+    name = localized(meeting.service, "name")
+    title = {
+        "completed": gettext("%(service)s (completed)", service=name),
+        "no_show": gettext("%(service)s (no-show)", service=name),
+    }.get(meeting.status, name)
     return {
         "id": meeting.reference,
-        "title": _title(meeting) + status,
+        "title": _with_place(meeting, title),
         "start": _local_iso(meeting.start_at),
         "end": _local_iso(meeting.end_at),
         "url": f"{request.script_root}/caseworker/meetings/{meeting.reference}",
@@ -116,14 +116,12 @@ def _meeting_event(meeting: Booking) -> dict[str, Any]:
     }
 
 
-def _title(meeting: Booking) -> str:
+def _with_place(meeting: Booking, title: str) -> str:
     """'Telefonmøde: Samtale med Jobcenter · +45 20 30 40 50': the mode, and where or whom
     to call, readable in the calendar itself (staff only: the caseworker's own meetings)."""
-    title = (
-        f"{mode_name(meeting.mode, current_language(), capital=True)}: {meeting.service.name_da}"
-    )
+    mode = mode_name(meeting.mode, current_language(), capital=True)
     place = _place(meeting)
-    return f"{title} · {place}" if place else title
+    return f"{mode}: {title} · {place}" if place else f"{mode}: {title}"
 
 
 def _place(meeting: Booking) -> str:
@@ -137,7 +135,7 @@ def _place(meeting: Booking) -> str:
 def _absence_event(absence: Absence) -> dict[str, Any]:
     return {
         "id": f"absence-{absence.id}",
-        "title": "Fravær / Absence" + (f": {absence.reason}" if absence.reason else ""),
+        "title": gettext("Absence") + (f": {absence.reason}" if absence.reason else ""),
         "start": _local_iso(absence.start_at),
         "end": _local_iso(absence.end_at),
         "classNames": ["absence"],

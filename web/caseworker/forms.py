@@ -13,6 +13,7 @@ from flask import request
 
 from booking import slots as avail
 from booking.errors import BookingError, ValidationFailed
+from web.i18n import error_text
 
 ABSENCE_FIELDS = ("start_date", "start_time", "end_date", "end_time", "reason")
 
@@ -30,7 +31,7 @@ def parse_week(form: dict[str, str]) -> tuple[dict[int, list[avail.Hours]], dict
         try:
             week[day] = avail.parse_day_hours(form[f"day{day}"], day)
         except ValidationFailed as exc:
-            errors[f"day{day}"] = exc.message
+            errors[f"day{day}"] = error_text(exc)
     return week, errors
 
 

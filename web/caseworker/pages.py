@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from booking import slots as avail
+from booking.i18n import N_
 from booking.meetings import display_phone, meeting_place, mode_name
 from booking.models import OutboxMessage
 from web.caseworker.access import my_caseworker, own_booking
@@ -19,23 +20,24 @@ from web.extensions import get_db, now
 from web.i18n import current_language
 from web.staff import audit
 
+# Message ids (English); the templates translate them with _().
 PURPOSES = {
-    "booking": "Behandling af booking / Processing of the booking",
-    "sms_reminders": "SMS-påmindelser / SMS reminders",
-    "chat_transcript": "Gem chatsamtale / Keep chat transcript",
+    "booking": N_("Processing of the booking"),
+    "sms_reminders": N_("SMS reminders"),
+    "chat_transcript": N_("Keep chat transcript"),
 }
 STATUSES = {
-    "confirmed": "Bekræftet / Confirmed",
-    "cancelled": "Aflyst / Cancelled",
-    "completed": "Afholdt / Completed",
-    "no_show": "Udeblevet / No-show",
+    "confirmed": N_("Confirmed"),
+    "cancelled": N_("Cancelled"),
+    "completed": N_("Completed"),
+    "no_show": N_("No-show"),
 }
 OUTBOX_STATUSES = {
-    "pending": "Venter / Pending",
-    "sending": "Sendes / Sending",
-    "sent": "Sendt / Sent",
-    "failed": "Fejlet / Failed",
-    "voided": "Annulleret / Voided",
+    "pending": N_("Pending"),
+    "sending": N_("Sending"),
+    "sent": N_("Sent"),
+    "failed": N_("Failed"),
+    "voided": N_("Voided"),
 }
 
 
@@ -90,7 +92,7 @@ def availability_page(
     page = render_template(
         "caseworker/availability.html",
         week=week,
-        weekdays=list(zip(avail.WEEKDAYS_DA, avail.WEEKDAYS_EN, strict=True)),
+        weekdays=avail.WEEKDAYS,
         absences=absences,
         errors=errors or {},
         form=form or {},

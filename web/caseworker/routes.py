@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -32,6 +33,7 @@ from web.caseworker.events import (
 )
 from web.caseworker.pages import STATUSES, availability_page, meeting_page
 from web.extensions import get_db, now
+from web.i18n import error_text
 from web.meeting.page import render_meeting
 from web.staff import audit, form_post
 
@@ -103,7 +105,7 @@ def _refused_beside(field: str | Callable[[BookingError], str]) -> Callable[...,
     def refused(exc: BookingError, reference: str) -> Any:
         name = field(exc) if callable(field) else field
         status = 422 if exc.code in ("validation_failed", "invalid_start") else 409
-        return meeting_page(reference, errors={name: exc.message}, status=status)
+        return meeting_page(reference, errors={name: error_text(exc)}, status=status)
 
     return refused
 
@@ -134,7 +136,7 @@ def start_meeting(reference: str) -> Any:
 @blueprint.post("/meetings/<reference>/cancel")
 @caseworker_required
 @form_post(
-    "Mødet er aflyst, og borgeren får besked. / Cancelled; the citizen is notified.",
+    lazy_gettext("The meeting is cancelled; the citizen is notified."),
     then=_to_meeting,
     refused=_refused_beside("cancel_reason"),
 )
@@ -143,7 +145,7 @@ def cancel_meeting(reference: str) -> Any:
     if not reason:
         return meeting_page(
             reference,
-            errors={"cancel_reason": "Skriv en årsag til borgeren. / Give the citizen a reason."},
+            errors={"cancel_reason": gettext("Give the citizen a reason.")},
             status=422,
         )
     services.cancel(
@@ -155,7 +157,7 @@ def cancel_meeting(reference: str) -> Any:
 @blueprint.post("/meetings/<reference>/move")
 @caseworker_required
 @form_post(
-    "Mødet er flyttet, og borgeren får besked. / Moved; the citizen is notified.",
+    lazy_gettext("The meeting is moved; the citizen is notified."),
     then=_to_meeting,
     refused=_refused_beside(forms.move_field),
 )
@@ -177,8 +179,7 @@ def move_meeting(reference: str) -> Any:
         moved = db.scalar(select(Booking.caseworker_id).where(Booking.reference == reference))
     if moved != me().caseworker_id:
         flash(
-            "Du var ikke ledig på det tidspunkt, så en kollega har overtaget mødet. / "
-            "You were not free then, so a colleague took the meeting.",
+            gettext("You were not free then, so a colleague took the meeting."),
             "warning",
         )
         return redirect(url_for("caseworker.today"))
@@ -188,7 +189,7 @@ def move_meeting(reference: str) -> Any:
 @blueprint.post("/meetings/<reference>/completed")
 @caseworker_required
 @form_post(
-    "Mødet er markeret som afholdt. / Marked as completed.",
+    lazy_gettext("The meeting is marked as completed."),
     then=_to_meeting,
     refused=_refused_beside("outcome"),
 )
@@ -199,7 +200,7 @@ def complete_meeting(reference: str) -> None:
 @blueprint.post("/meetings/<reference>/no-show")
 @caseworker_required
 @form_post(
-    "Mødet er markeret som udeblevet. / Marked as no-show.",
+    lazy_gettext("The meeting is marked as no-show."),
     then=_to_meeting,
     refused=_refused_beside("outcome"),
 )
@@ -209,9 +210,7 @@ def no_show(reference: str) -> None:
 
 @blueprint.post("/meetings/<reference>/note")
 @caseworker_required
-@form_post(
-    "Noten er gemt. / The note was saved.", then=_to_meeting, refused=_refused_beside("note")
-)
+@form_post(lazy_gettext("The note was saved."), then=_to_meeting, refused=_refused_beside("note"))
 def save_note(reference: str) -> None:
     note = request.form.get("note", "")
     services.set_note(get_db(), reference, note, auth=_principal(), now=now())
@@ -220,7 +219,7 @@ def save_note(reference: str) -> None:
 # --- Working hours and absences ---------------------------------------------------------------
 
 
-ABSENCE_SAVED = "Fraværet er gemt. / The absence was saved."
+ABSENCE_SAVED = lazy_gettext("The absence was saved.")
 
 
 def _to_availability(**_: Any) -> str:
@@ -229,7 +228,7 @@ def _to_availability(**_: Any) -> str:
 
 def _absence_refused(exc: BookingError, **_: Any) -> Any:
     field = forms.absence_field(exc)
-    return availability_page(errors={field: exc.message}, form=forms.absence_form(), status=422)
+    return availability_page(errors={field: error_text(exc)}, form=forms.absence_form(), status=422)
 
 
 @blueprint.get("/availability")
@@ -240,7 +239,7 @@ def availability() -> Any:
 
 @blueprint.post("/availability/hours")
 @caseworker_required
-@form_post("Arbejdstiderne er gemt. / Working hours saved.", then=_to_availability)
+@form_post(lazy_gettext("The working hours were saved."), then=_to_availability)
 def save_hours() -> Any:
     form = forms.hours_form()
     week, errors = forms.parse_week(form)
@@ -264,10 +263,13 @@ def add_absence() -> Any:
         hit = len(avail.meetings_hit_by(db, absence.caseworker_id, start, end))
     if not hit:
         return None
-    flash(ABSENCE_SAVED, "success")
+    flash(str(ABSENCE_SAVED), "success")
     flash(
-        f"{hit} møde(r) ligger i fraværet og bør flyttes. / "
-        f"{hit} meeting(s) fall in the absence and should be moved.",
+        ngettext(
+            "%(num)d meeting falls in the absence and should be moved.",
+            "%(num)d meetings fall in the absence and should be moved.",
+            hit,
+        ),
         "warning",
     )
     return redirect(_to_availability())
@@ -275,7 +277,7 @@ def add_absence() -> Any:
 
 @blueprint.post("/availability/absences/<int:absence_id>/delete")
 @caseworker_required
-@form_post("Fraværet er slettet. / The absence was removed.", then=_to_availability)
+@form_post(lazy_gettext("The absence was removed."), then=_to_availability)
 def remove_absence(absence_id: int) -> None:
     with get_db().transaction() as db:
         avail.remove_absence(db, my_caseworker(db), absence_id)
@@ -310,7 +312,7 @@ def rotate_subscription() -> Any:
 @blueprint.post("/subscription/revoke")
 @caseworker_required
 @form_post(
-    "Kalenderabonnementet er slået fra. / The calendar subscription is turned off.",
+    lazy_gettext("The calendar subscription is turned off."),
     then=lambda: url_for("caseworker.subscription"),
 )
 def revoke_subscription() -> None:

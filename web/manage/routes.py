@@ -25,27 +25,19 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
+from flask_babel import gettext
 
 from booking import bookings as services
 from booking.bookings import BookingSettings, ManageToken, data_rights
 from booking.errors import BookingError, NotAllowed
-from booking.meetings import (
-    LinkSettings,
-    display_phone,
-    ics_url,
-    meeting_url,
-    mode_name,
-    when_da,
-    when_en,
-)
+from booking.meetings import LinkSettings, display_phone, ics_url, meeting_url, mode_name
 from booking.models import ConsentPurpose, MeetingMode
 from booking.privacy import has_active_consent
 from booking.slots import COPENHAGEN, search_slots, service_modes
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_db, now
-from web.i18n import current_language
+from web.i18n import current_language, error_text, prefer_language
 from web.manage import blueprint
 
 PHONE = MeetingMode.PHONE.value
@@ -71,7 +63,7 @@ def _settings() -> BookingSettings:
 
 
 def _page_error(exc: BookingError, status: int) -> tuple[str, int]:
-    return render_template("manage/error.html", message=exc.message), status
+    return render_template("manage/error.html", message=error_text(exc)), status
 
 
 @blueprint.errorhandler(NotAllowed)
@@ -92,11 +84,10 @@ def show(reference: str) -> Any:
         sms_active = has_active_consent(booking, ConsentPurpose.SMS_REMINDERS.value)
         offered = service_modes(booking.service)
     links = LinkSettings.from_mapping(current_app.config)
+    prefer_language(view.language)
     return render_template(
         "manage/show.html",
         booking=view,
-        when_da=when_da(view.start),
-        when_en=when_en(view.start),
         changeable=view.status == "confirmed" and view.start > now(),
         meeting_url=meeting_url(links, view.reference),
         ics_url=ics_url(links, view.reference),
@@ -119,7 +110,7 @@ def _change(reference: str, make: Callable[[], object], done: str, back: str) ->
     except NotAllowed:
         raise
     except BookingError as exc:
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
         return redirect(back), 303
     flash(done, "success")
     return redirect(url_for("manage.show", reference=reference)), 303
@@ -138,7 +129,7 @@ def cancel(reference: str) -> Any:
             now=now(),
             settings=_settings(),
         ),
-        "Mødet er aflyst. / The meeting has been cancelled.",
+        gettext("The meeting has been cancelled."),
         back=url_for("manage.show", reference=reference),
     )
 
@@ -153,7 +144,7 @@ def change_mode(reference: str) -> Any:
         lambda: services.reschedule(
             get_db(), reference, None, auth=auth, now=now(), settings=_settings(), mode=mode
         ),
-        _("The meeting mode has been changed."),
+        gettext("The meeting mode has been changed."),
         back=url_for("manage.show", reference=reference),
     )
 
@@ -178,11 +169,11 @@ def move_form(reference: str) -> Any:
             mode=mode,
         )
     slots = [s for s in slots if s.start != view.start or mode != view.mode]
+    prefer_language(view.language)
     return render_template(
         "manage/move.html",
         booking=view,
-        slots=[(iso(s.start), when_da(s.start), when_en(s.start)) for s in slots],
-        current_da=when_da(view.start),
+        slots=[(iso(s.start), s.start) for s in slots],
         next_from=(first + timedelta(days=MOVE_DAYS + 1)).isoformat(),
         mode=mode,
         modes=_mode_choices(offered),
@@ -195,7 +186,7 @@ def move(reference: str) -> Any:
     try:
         start = timestamp(request.form.get("start") or "")
     except ApiError:
-        flash("Vælg et nyt tidspunkt. / Choose a new time.", "error")
+        flash(gettext("Choose a new time."), "error")
         return redirect(url_for("manage.move_form", reference=reference)), 303
     mode = request.form.get("mode") or None
     return _change(
@@ -203,7 +194,7 @@ def move(reference: str) -> Any:
         lambda: services.reschedule(
             get_db(), reference, start, auth=auth, now=now(), settings=_settings(), mode=mode
         ),
-        "Mødet er flyttet. / The meeting has been moved.",
+        gettext("The meeting has been moved."),
         back=url_for("manage.move_form", reference=reference),
     )
 
@@ -214,7 +205,7 @@ def stop_sms(reference: str) -> Any:
         get_db(), reference, auth=_auth(reference), now=now()
     )
     if changed:
-        flash("Du får ikke flere SMS-påmindelser. / You will get no more SMS reminders.", "success")
+        flash(gettext("You will get no more SMS reminders."), "success")
     return redirect(url_for("manage.show", reference=reference)), 303
 
 
@@ -235,10 +226,7 @@ def export(reference: str) -> Response:
 def erase(reference: str) -> Any:
     auth = _auth(reference)
     if request.form.get("confirm") != "yes":
-        flash(
-            "Sæt kryds for at bekræfte sletningen. / Tick the box to confirm the deletion.",
-            "error",
-        )
+        flash(gettext("Tick the box to confirm the deletion."), "error")
         return redirect(url_for("manage.show", reference=reference)), 303
     data_rights.erase(get_db(), reference, auth=auth, now=now())
     tokens = dict(session.get(SESSION_KEY, {}))

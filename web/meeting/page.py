@@ -21,12 +21,10 @@ from booking.meetings import (
     mint_token,
     mode_name,
     room_name,
-    when_da,
-    when_en,
 )
 from booking.models import Booking, MeetingMode
 from web.extensions import now
-from web.i18n import current_language
+from web.i18n import current_language, prefer_language
 
 VIDEO, PHONE = MeetingMode.VIDEO.value, MeetingMode.PHONE.value
 
@@ -62,6 +60,8 @@ def render_meeting(
     if video and state is MeetingState.OPEN:
         token = mint_token(settings, booking, participant, now=moment)
     opens_at = meeting_window(booking, settings).opens_at
+    if role == "citizen":
+        prefer_language(booking.language)
     page = render_template(
         "meeting/page.html",
         booking=booking,
@@ -72,23 +72,17 @@ def render_meeting(
         room=room_name(booking) if video else None,
         jwt=token,
         video=video,
-        mode_da=mode_name(booking.mode, "da", capital=True),
-        mode_en=mode_name(booking.mode, "en", capital=True),
+        mode_label=mode_name(booking.mode, current_language(), capital=True),
         place=meeting_place(booking, current_language()),
         call_number=display_phone(booking.citizen_phone) if booking.mode == PHONE else "",
-        service_da=booking.service.name("da"),
-        service_en=booking.service.name("en"),
-        starts_da=when_da(booking.start_at),
-        starts_en=when_en(booking.start_at),
-        opens_da=when_da(opens_at),
-        opens_en=when_en(opens_at),
+        opens_at=opens_at,
         opens_in_seconds=max(0, int((opens_at - moment).total_seconds())),
         back_url=back_url,
         links=links or {},
         sms_reminders_active=sms_reminders_active,
     )
     response = make_response(page)
-    if booking.mode != VIDEO:
+    if not video:
         # nothing to embed: the site's own strict policy (web.security) stays in force
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"

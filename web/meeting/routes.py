@@ -37,6 +37,7 @@ from booking.models import Booking, Caseworker, ConsentPurpose, User
 from booking.notify.outbox import stop_booking_sms_reminders
 from booking.privacy import record_event
 from web.extensions import get_db, limiter, now
+from web.i18n import prefer_language
 from web.meeting import blueprint
 from web.meeting.page import render_meeting
 
@@ -124,6 +125,7 @@ def stop_sms(reference: str, key: str) -> Any:
             stop_booking_sms_reminders(db, booking, now=moment, via="web")
             _audit(db, booking, "consent.withdraw.sms_reminders")
             done = True
+    prefer_language(booking.language)
     page = render_template(
         "meeting/stop_sms.html",
         booking=booking,

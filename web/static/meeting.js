@@ -16,8 +16,7 @@
     return;
   }
   if (typeof window.JitsiMeetExternalAPI !== "function") {
-    node.textContent = "Videomødet kunne ikke indlæses. Genindlæs siden. / " +
-      "The video meeting could not be loaded. Reload the page.";
+    node.textContent = node.dataset.loadFailed || "";
     return;
   }
 

@@ -7,7 +7,7 @@
   }
   var narrow = window.matchMedia("(max-width: 40rem)").matches;
   var calendar = new FullCalendar.Calendar(element, {
-    locale: "da",
+    locale: element.dataset.locale === "en" ? "en" : "da",
     timeZone: "Europe/Copenhagen",
     firstDay: 1,
     initialView: narrow ? "timeGridDay" : "timeGridWeek",
@@ -16,7 +16,13 @@
       center: "title",
       right: "timeGridDay,timeGridWeek,dayGridMonth"
     },
-    buttonText: { today: "I dag", day: "Dag", week: "Uge", month: "Måned" },
+    // The page's own words, in its language (FullCalendar's Danish locale says "Dag" etc. too).
+    buttonText: {
+      today: element.dataset.today,
+      day: element.dataset.day,
+      week: element.dataset.week,
+      month: element.dataset.month
+    },
     slotMinTime: "07:00:00",
     slotMaxTime: "18:00:00",
     scrollTime: "08:00:00",

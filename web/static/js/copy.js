@@ -1,4 +1,5 @@
 // Copy buttons: shown only when the Clipboard API is available (otherwise select and copy).
+// The status texts come from the button's data-copied / data-copy-failed, in the page's language.
 (function () {
   "use strict";
   var buttons = document.querySelectorAll("[data-copy-target]");
@@ -15,10 +16,10 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(input.value).then(function () {
-        if (status) { status.textContent = "Kopieret / Copied"; }
+        if (status) { status.textContent = button.dataset.copied || ""; }
       }, function () {
         input.select();
-        if (status) { status.textContent = "Kopiér med Ctrl+C / Copy with Ctrl+C"; }
+        if (status) { status.textContent = button.dataset.copyFailed || ""; }
       });
     });
   });
