@@ -155,8 +155,8 @@ def seed_demo(session: Session) -> bool:
     return True
 
 
-# In-person meetings only on office days (Tuesday and Thursday); video and phone every day.
-OFFICE_DAYS = (1, 3)
+# In-person meetings only on office days (Tuesday, Thursday, Friday); video and phone every day.
+OFFICE_DAYS = (1, 3, 4)
 REMOTE = ["video", "phone"]
 
 
@@ -166,9 +166,7 @@ def _weekly_hours(friday_end: int) -> list[WorkingHours]:
         modes = None if weekday in OFFICE_DAYS else REMOTE
         for start, end in ((time(8, 30), time(12, 0)), (time(12, 30), time(15, 30))):
             hours.append(WorkingHours(weekday=weekday, start_time=start, end_time=end, modes=modes))
-    hours.append(
-        WorkingHours(weekday=4, start_time=time(8, 30), end_time=time(friday_end, 0), modes=REMOTE)
-    )
+    hours.append(WorkingHours(weekday=4, start_time=time(8, 30), end_time=time(friday_end, 0)))
     return hours
 
 

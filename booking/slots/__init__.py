@@ -42,8 +42,10 @@ from booking.slots.search import MAX_SEARCH_DAYS, load_schedules, search_slots
 from booking.slots.working_hours import (
     WEEKDAYS,
     Hours,
+    HoursWithModes,
     format_day_hours,
     parse_day_hours,
+    parse_day_hours_with_modes,
     set_weekly_hours,
 )
 
@@ -56,6 +58,7 @@ __all__ = [
     "WEEKDAYS",
     "CaseworkerSchedule",
     "Hours",
+    "HoursWithModes",
     "Interval",
     "ServiceRules",
     "Slot",
@@ -74,6 +77,7 @@ __all__ = [
     "meetings_hit_by",
     "meetings_hit_by_absences",
     "parse_day_hours",
+    "parse_day_hours_with_modes",
     "parse_modes",
     "remove_absence",
     "search_slots",

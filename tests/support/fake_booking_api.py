@@ -35,13 +35,13 @@ SERVICES = {
 }
 HOURS = (9, 10, 11, 13, 14)  # the start of each bookable hour on a weekday, local time
 # The modes each service offers, and the in-person address, as in the demo data; in-person
-# meetings are held on office days only (Tuesday and Thursday).
+# meetings are held on office days only (Tuesday, Thursday and Friday).
 MODES = {
     "jobcenter": ["video", "phone", "in_person"],
     "sundhedspleje": ["video", "phone", "in_person"],
     "fysioterapi": ["video", "in_person"],
 }
-OFFICE_DAYS = (1, 3)
+OFFICE_DAYS = (1, 3, 4)
 ADDRESS = {"da": "Rådhuspladsen 1, stueetagen", "en": "Rådhuspladsen 1, ground floor"}
 HORIZON_DAYS = 56
 MAX_SEARCH_DAYS = 62

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from booking.models import Booking, OutboxMessage, Service
+from booking.models import Booking, OutboxMessage, Service, WorkingHours
 from tests.support.api import create, prepare
 from tests.support.staff import NOW, make_booking, post
 from tests.web.test_manage_page import _open, _post
@@ -172,3 +172,37 @@ def test_after_a_cancel_the_manage_page_offers_the_cancellation_file(
     assert "method=PUBLISH" in ics.headers["Content-Type"]
     assert b"STATUS:CANCELLED" in ics.data
     assert b"Deltag i videom" not in ics.data
+
+
+def test_a_caseworker_limits_an_interval_to_some_modes(logged_in: FlaskClient, db: Any) -> None:
+    page = logged_in.get("/caseworker/availability").get_data(as_text=True)
+    # the demo's Monday: video and phone only; Tuesday: every mode
+    assert 'value="08:30-12:00 (video/phone), 12:30-15:30 (video/phone)"' in page
+    form = {f"day{d}": "" for d in range(7)}
+    form.update(day0="09:00-12:00 (video/telefon), 13:00-15:00", day2="09:00-11:00 (fremmøde)")
+
+    response = post(
+        logged_in, "/caseworker/availability/hours", form, token_from="/caseworker/availability"
+    )
+
+    assert response.status_code == 302
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(WorkingHours).order_by(WorkingHours.weekday, WorkingHours.start_time)
+        )
+        saved = [
+            (h.weekday, h.modes) for h in rows if h.caseworker.email == "mette.jensen@example.dk"
+        ]
+    assert saved == [(0, ["video", "phone"]), (0, None), (2, ["in_person"])]
+    again = logged_in.get("/caseworker/availability").get_data(as_text=True)
+    assert 'value="09:00-12:00 (video/phone), 13:00-15:00"' in again
+
+
+def test_an_unknown_mode_in_the_hours_is_refused(logged_in: FlaskClient) -> None:
+    form = {f"day{d}": "" for d in range(7)}
+    form.update(day0="09:00-12:00 (brevdue)")
+    response = post(
+        logged_in, "/caseworker/availability/hours", form, token_from="/caseworker/availability"
+    )
+    assert response.status_code == 422
+    assert "skriv mødeformer som (video/telefon/fremmøde)" in response.get_data(as_text=True)

@@ -23,13 +23,15 @@ def hours_form() -> dict[str, str]:
     return {f"day{d}": request.form.get(f"day{d}", "")[:200] for d in range(7)}
 
 
-def parse_week(form: dict[str, str]) -> tuple[dict[int, list[avail.Hours]], dict[str, str]]:
+def parse_week(
+    form: dict[str, str],
+) -> tuple[dict[int, list[avail.HoursWithModes]], dict[str, str]]:
     """The week's hours by weekday, and an error message for each day that did not parse."""
     errors: dict[str, str] = {}
-    week: dict[int, list[avail.Hours]] = {}
+    week: dict[int, list[avail.HoursWithModes]] = {}
     for day in range(7):
         try:
-            week[day] = avail.parse_day_hours(form[f"day{day}"], day)
+            week[day] = avail.parse_day_hours_with_modes(form[f"day{day}"], day)
         except ValidationFailed as exc:
             errors[f"day{day}"] = error_text(exc)
     return week, errors
