@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException
 
@@ -51,6 +51,7 @@ HTTP_MESSAGES = {
     413: lazy_gettext("The request is too large."),
     415: lazy_gettext("Send JSON (Content-Type: application/json)."),
     429: lazy_gettext("Too many requests. Try again later."),
+    500: lazy_gettext("Something went wrong on our side."),
 }
 
 
@@ -72,6 +73,17 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def error_page(status: int, headers: list[tuple[str, str]] | None = None) -> Any:
+    """A page in the reader's language for an HTTP error of the pages (not the API)."""
+    message = str(HTTP_MESSAGES.get(status, HTTP_MESSAGES[400 if status < 500 else 500]))
+    try:
+        page = render_template("error.html", status=status, message=message)
+    except Exception:  # noqa: BLE001 - the error page must not fail in turn
+        log.exception("the error page for %s could not be rendered", status)
+        page = message
+    return page, status, headers or []
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> tuple[Response, int]:
@@ -84,9 +96,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
-        if not _wants_json():
-            return exc
         status = exc.code or 500
+        if not _wants_json():
+            if exc.response is not None or status < 400:
+                return exc  # a redirect, or an error that brings its own response
+            kept = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+            return error_page(status, kept)
         message = str(HTTP_MESSAGES.get(status, exc.description or ""))
         return error_response(status, HTTP_CODES.get(status, "error"), message)
 
@@ -94,5 +109,5 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception) -> Any:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if not _wants_json():
-            return gettext("Something went wrong."), 500
+            return error_page(500)
         return error_response(500, "internal_error", gettext("Something went wrong on our side."))

@@ -93,9 +93,11 @@ def _remember_choice(response: Response) -> Response:
             httponly=True,
             samesite="Lax",
         )
-    # The same URL answers in different languages.
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    if response.mimetype in ("text/html", "application/json"):
+        # The same URL answers in different languages.
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+        response.headers.setdefault("Content-Language", current_language())
     return response
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -34,19 +35,21 @@ WIDTHS = (1280, 320)
 
 
 class Site:
-    def __init__(self, base_url: str, clock: Clock, meeting: str, manage_link: str) -> None:
+    def __init__(self, base_url: str, clock: Clock, meeting: str, citizen: tuple[str, str]) -> None:
         self.base_url, self.clock, self.meeting = base_url, clock, meeting
-        self.manage_link = manage_link
+        self.manage_link, self.meeting_page = citizen
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
 
-def _citizen_booking(app: Flask) -> str:
-    """A booking made through the API as the chat makes one; returns its manage link."""
+def _citizen_booking(app: Flask) -> tuple[str, str]:
+    """A booking made through the API as the chat makes one: its manage link and the path of
+    its meeting page."""
     app.extensions["clock"] = lambda: api.NOW
     booked = api.create(app.test_client())
-    return f"/booking/{booked['reference']}?token={booked['manage_token']}"
+    manage = f"/booking/{booked['reference']}?token={booked['manage_token']}"
+    return manage, urlsplit(booked["meeting_url"]).path
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +62,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     db = database_of(app)
     seed(db)
     make_user(db)
-    manage_link = _citizen_booking(app)  # in 2030, on the API tests' clock
+    citizen = _citizen_booking(app)  # in 2030, on the API tests' clock
     clock = Clock(NOW)
     app.extensions["clock"] = clock
     meeting = make_booking(db, start=NOW + timedelta(minutes=10))
     try:
         with serving(app) as base_url:
-            yield Site(base_url, clock, meeting, manage_link)
+            yield Site(base_url, clock, meeting, citizen)
     finally:
         db.dispose()
 
@@ -121,7 +124,7 @@ def _sideways(page: Page) -> int:
 
 
 def _citizen_pages(site: Site) -> list[str]:
-    return ["/", "/accessibility"]
+    return ["/", "/accessibility", "/login"]
 
 
 def _staff_pages(site: Site) -> list[str]:
@@ -146,7 +149,7 @@ def test_citizen_pages_are_one_language_fit_the_screen_and_pass_axe(
     assert first is not None and first.status == 200
     manage = page.url.removeprefix(site.base_url)
     for language in LANGUAGES:
-        for path in [*_citizen_pages(site), manage, f"{manage}/move"]:
+        for path in [*_citizen_pages(site), manage, f"{manage}/move", site.meeting_page]:
             page.goto(site.url(f"{path}?lang={language}"))
             assert page.get_attribute("html", "lang") == language, path
             name = path.strip("/").replace("/", "-") or "home"

@@ -41,6 +41,7 @@ def test_accept_language_chooses_english_when_nothing_was_chosen(client: FlaskCl
     assert html_lang(page) == "en"
     assert "Accessibility statement" in page and "Tilgængelighedserklæring" not in page
     assert "Accept-Language" in response.headers["Vary"]
+    assert response.headers["Content-Language"] == "en"
 
 
 def test_an_unsupported_accept_language_falls_back_to_danish(client: FlaskClient) -> None:
@@ -221,3 +222,16 @@ def test_notifications_are_written_in_the_bookings_language() -> None:
     assert email_subject("confirmation", context("en")).endswith(
         "Confirmed: video meeting Tuesday 1 Dec at 09:45"
     )
+
+
+def test_error_pages_are_written_in_the_readers_language(client: FlaskClient) -> None:
+    danish = client.get("/nowhere")
+    assert danish.status_code == 404 and danish.mimetype == "text/html"
+    html = danish.get_data(as_text=True)
+    assert html_lang(html) == "da" and "<h1>Ikke fundet.</h1>" in html
+    english = client.get("/nowhere", headers={"Accept-Language": "en"})
+    assert english.status_code == 404 and "<h1>Not found.</h1>" in english.get_data(as_text=True)
+    # A form post without its CSRF token: the 400 page, in the reader's language.
+    refused = client.post("/login", data={}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 400
+    assert "<h1>The request could not be read.</h1>" in refused.get_data(as_text=True)
