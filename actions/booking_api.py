@@ -46,12 +46,16 @@ class Booking:
     start: str
     end: str
     status: str
-    meeting_url: str
+    meeting_url: str  # video meetings only; "" for phone and in person
     ics_url: str
     manage_token: str | None = None
+    mode: str = "video"
+    address: dict[str, str] | None = None  # in person: {"da": ..., "en": ...}
+    call_number: str | None = None  # phone: the number the caseworker calls
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Booking:
+        location = data.get("location") or {}
         return cls(
             reference=data["reference"],
             service=data["service"],
@@ -61,6 +65,9 @@ class Booking:
             meeting_url=data.get("meeting_url", ""),
             ics_url=data.get("ics_url", ""),
             manage_token=data.get("manage_token"),
+            mode=data.get("mode", "video"),
+            address=location.get("address"),
+            call_number=(data.get("phone_call") or {}).get("number"),
         )
 
 
@@ -94,8 +101,10 @@ class BookingApi:
     def services(self) -> list[dict[str, Any]]:
         return self._request("GET", "/services")
 
-    def slots(self, service: str, start: date, end: date) -> list[Slot]:
+    def slots(self, service: str, start: date, end: date, mode: str | None = None) -> list[Slot]:
         params = {"from": start.isoformat(), "to": end.isoformat()}
+        if mode:
+            params["mode"] = mode
         data = self._request("GET", f"/services/{service}/slots", params=params)
         return [Slot(s["start"], s["end"]) for s in data]
 
@@ -119,11 +128,15 @@ class BookingApi:
             self._request("POST", f"/bookings/{reference}/cancel", headers=_manage(manage_token))
         )
 
-    def reschedule_booking(self, reference: str, manage_token: str, start: str) -> Booking:
+    def reschedule_booking(
+        self, reference: str, manage_token: str, start: str | None, mode: str | None = None
+    ) -> Booking:
+        """Move the booking to `start`, or change its `mode` (a move: same rules), or both."""
+        body = {key: value for key, value in (("start", start), ("mode", mode)) if value}
         data = self._request(
             "POST",
             f"/bookings/{reference}/reschedule",
-            json={"start": start},
+            json=body,
             headers=_manage(manage_token),
         )
         return Booking.from_json(data)

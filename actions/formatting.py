@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from rasa_sdk import Tracker
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -77,6 +78,15 @@ def format_when(value: str | datetime, language: str = "da") -> str:
         return f"{weekday} {local.day} {month} at {local:%H:%M}"
     weekday, month = WEEKDAYS["da"][local.weekday()], MONTHS["da"][local.month - 1]
     return f"{weekday} {local.day}. {month} kl. {local:%H.%M}"
+
+
+def display_phone(number: str | None) -> str:
+    """'+45 20 30 40 50' for '+4520304050', as a citizen reads (and a voice says) it."""
+    try:
+        parsed = phonenumbers.parse(number or "", "DK")
+    except phonenumbers.NumberParseException:
+        return number or ""
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def service_name(code: str | None, language: str = "da") -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.bookings import new_manage_token, new_reference
-from booking.meetings import new_room_name
+from booking.meetings import room_for
 from booking.models import (
     Booking,
     BookingStatus,
@@ -37,6 +37,11 @@ SERVICES = [
         "min_notice_minutes": 240,
         "horizon_days": 42,
         "retention_days": 180,
+        "modes": ["video", "phone", "in_person"],
+        "address_da": "Jobcentret, Rådhuspladsen 1, stueetagen",
+        "address_en": "The jobcentre, Rådhuspladsen 1, ground floor",
+        "directions_da": "Indgang ved hovedtrappen; meld dig i receptionen.",
+        "directions_en": "Enter by the main stairs and check in at the reception.",
     },
     {
         "code": "sundhedspleje",
@@ -52,6 +57,11 @@ SERVICES = [
         "min_notice_minutes": 120,
         "horizon_days": 56,
         "retention_days": 90,
+        "modes": ["video", "phone", "in_person"],
+        "address_da": "Sundhedsplejen, Sundhedshuset, Vestergade 5, 1. sal",
+        "address_en": "Health visitors, Sundhedshuset, Vestergade 5, 1st floor",
+        "directions_da": "Der er elevator og plads til barnevogne i gården.",
+        "directions_en": "There is a lift, and room for prams in the courtyard.",
     },
     {
         "code": "fysioterapi",
@@ -66,6 +76,11 @@ SERVICES = [
         "min_notice_minutes": 120,
         "horizon_days": 56,
         "retention_days": 90,
+        "modes": ["video", "in_person"],
+        "address_da": "Træningscentret, Sportsvej 3",
+        "address_en": "The training centre, Sportsvej 3",
+        "directions_da": "Tag skiftetøj med. Parkering bag hallen.",
+        "directions_en": "Bring a change of clothes. Parking behind the hall.",
     },
 ]
 
@@ -140,11 +155,17 @@ def seed_demo(session: Session) -> bool:
     return True
 
 
+# In-person meetings only on office days (Tuesday, Thursday, Friday); video and phone every day.
+OFFICE_DAYS = (1, 3, 4)
+REMOTE = ["video", "phone"]
+
+
 def _weekly_hours(friday_end: int) -> list[WorkingHours]:
     hours = []
     for weekday in range(4):
-        hours.append(WorkingHours(weekday=weekday, start_time=time(8, 30), end_time=time(12, 0)))
-        hours.append(WorkingHours(weekday=weekday, start_time=time(12, 30), end_time=time(15, 30)))
+        modes = None if weekday in OFFICE_DAYS else REMOTE
+        for start, end in ((time(8, 30), time(12, 0)), (time(12, 30), time(15, 30))):
+            hours.append(WorkingHours(weekday=weekday, start_time=start, end_time=end, modes=modes))
     hours.append(WorkingHours(weekday=4, start_time=time(8, 30), end_time=time(friday_end, 0)))
     return hours
 
@@ -197,6 +218,7 @@ DEMO_CITIZENS = [
 # Offsets from the current half hour, in minutes: one meeting earlier today, one soon (its
 # meeting room is already open), two later, and one tomorrow.
 DEMO_MEETING_OFFSETS = [-120, 10, 150, 240, 24 * 60 + 30]
+DEMO_MEETING_MODES = ["video", "video", "phone", "in_person", "video"]
 
 
 def seed_demo_meetings(session: Session, now: datetime) -> int:
@@ -216,6 +238,7 @@ def seed_demo_meetings(session: Session, now: datetime) -> int:
     for i, offset in enumerate(DEMO_MEETING_OFFSETS):
         name, phone, email, language, purposes = DEMO_CITIZENS[i % len(DEMO_CITIZENS)]
         start = base + timedelta(minutes=offset)
+        mode = DEMO_MEETING_MODES[i]
         booking = Booking(
             reference=new_reference(),
             service=service,
@@ -228,7 +251,8 @@ def seed_demo_meetings(session: Session, now: datetime) -> int:
             citizen_email=email,
             language=language,
             channel=Channel.WEB.value,
-            room_name=new_room_name(),
+            mode=mode,
+            room_name=room_for(mode),
             manage_token_hash=new_manage_token()[1],
             created_at=now,
             updated_at=now,

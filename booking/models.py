@@ -60,7 +60,12 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[int]: JSON}
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+        list[int]: JSON,
+        list[str]: JSON,
+    }
 
 
 class BookingStatus(enum.StrEnum):
@@ -85,6 +90,15 @@ class Channel(enum.StrEnum):
     CHAT = "chat"
     WEB = "web"
     SMS = "sms"
+    PHONE = "phone"  # the assistant on the municipality's phone line (Twilio Voice)
+
+
+class MeetingMode(enum.StrEnum):
+    """How citizen and caseworker meet. Only a video meeting has a Jitsi room."""
+
+    VIDEO = "video"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
 
 
 def _check_in(column: str, values: type[enum.StrEnum]) -> CheckConstraint:
@@ -120,6 +134,13 @@ class Service(Base):
     # Minutes before the start at which an SMS reminder goes out, e.g. [1440, 60].
     reminder_offsets_minutes: Mapped[list[int]] = mapped_column(default=lambda: [1440, 60])
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The meeting modes offered (MeetingMode values), in the order they are shown.
+    modes: Mapped[list[str]] = mapped_column(default=lambda: [MeetingMode.VIDEO.value])
+    # Where in-person meetings take place, unless the caseworker has an address of their own.
+    address_da: Mapped[str] = mapped_column(Text, default="")
+    address_en: Mapped[str] = mapped_column(Text, default="")
+    directions_da: Mapped[str] = mapped_column(Text, default="")
+    directions_en: Mapped[str] = mapped_column(Text, default="")
 
     caseworkers: Mapped[list[Caseworker]] = relationship(
         secondary=caseworker_services, back_populates="services"
@@ -147,6 +168,11 @@ class Caseworker(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Secret, revocable iCalendar feed URL; only its hash is kept.
     calendar_feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Where this caseworker holds in-person meetings; empty: the service's address.
+    address_da: Mapped[str] = mapped_column(Text, default="")
+    address_en: Mapped[str] = mapped_column(Text, default="")
+    directions_da: Mapped[str] = mapped_column(Text, default="")
+    directions_en: Mapped[str] = mapped_column(Text, default="")
 
     services: Mapped[list[Service]] = relationship(
         secondary=caseworker_services, back_populates="caseworkers"
@@ -169,6 +195,9 @@ class WorkingHours(Base):
     weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday … 6 = Sunday
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
+    # The meeting modes held in this interval (e.g. in-person only on office days);
+    # None: every mode the service offers.
+    modes: Mapped[list[str] | None] = mapped_column(JSON)
 
     caseworker: Mapped[Caseworker] = relationship(back_populates="working_hours")
 
@@ -224,7 +253,7 @@ class User(Base):
 
 
 class Booking(Base):
-    """A video meeting between one citizen and one caseworker.
+    """A meeting between one citizen and one caseworker: by video, by phone or in person.
 
     Personal data (name, phone, e-mail, note) is nulled by anonymisation; the row itself stays
     for statistics. The manage token is never stored, only its SHA-256.
@@ -244,7 +273,9 @@ class Booking(Base):
     citizen_email: Mapped[str | None] = mapped_column(String(320))
     language: Mapped[str] = mapped_column(String(2), default="da")
     channel: Mapped[str] = mapped_column(String(10), default=Channel.WEB.value)
-    room_name: Mapped[str] = mapped_column(String(64), unique=True)
+    mode: Mapped[str] = mapped_column(String(20), default=MeetingMode.VIDEO.value)
+    # The Jitsi room: video meetings only.
+    room_name: Mapped[str | None] = mapped_column(String(64), unique=True)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The token handed out by the reference + phone + SMS-code lookup (the assistant's way in).
     # It lives beside the confirmation link's token, so managing the booking in the chat does
@@ -272,6 +303,7 @@ class Booking(Base):
     __table_args__ = (
         _check_in("status", BookingStatus),
         _check_in("channel", Channel),
+        _check_in("mode", MeetingMode),
         CheckConstraint("language IN ('da', 'en')", name="ck_booking_language"),
         CheckConstraint("start_at < end_at", name="ck_booking_order"),
         Index("ix_bookings_caseworker_start", "caseworker_id", "start_at"),

@@ -1,8 +1,9 @@
-"""Booking a video meeting: the booking_form's questions, validation and the booking itself.
+"""Booking a meeting: the booking_form's questions, validation and the booking itself.
 
 One module per step of the flow: `validate_form` (the citizen's answers), `questions` (asking
 for a time and for consent), `offer_times` (free times as buttons, also used when moving a
-meeting), `submit` (the booking), `answers` (what the form collected, and stopping).
+meeting), `modes` (video, phone or in person, asked when the service offers several),
+`submit` (the booking), `answers` (what the form collected, and stopping).
 """
 
 from actions.book_meeting.answers import (
@@ -11,6 +12,7 @@ from actions.book_meeting.answers import (
     ActionStopBooking,
     clear_booking_slots,
 )
+from actions.book_meeting.modes import ActionAskMode, mode_in_text
 from actions.book_meeting.offer_times import MAX_BUTTONS, offer_times, time_buttons
 from actions.book_meeting.questions import (
     ActionAskConsentGiven,
@@ -29,6 +31,7 @@ __all__ = [
     "PERSONAL_SLOTS",
     "SKIPPED",
     "ActionAskConsentGiven",
+    "ActionAskMode",
     "ActionAskMeetingTime",
     "ActionAskService",
     "ActionStopBooking",
@@ -36,6 +39,7 @@ __all__ = [
     "ValidateBookingForm",
     "booking_body",
     "clear_booking_slots",
+    "mode_in_text",
     "create_with_retry",
     "normalise_phone",
     "offer_times",

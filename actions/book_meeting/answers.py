@@ -19,6 +19,7 @@ PERSONAL_SLOTS = (
     "meeting_time",
     "meeting_preference",
     "service",
+    "mode",
     "requested_slot",
     "booking_step",
 )

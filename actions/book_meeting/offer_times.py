@@ -21,15 +21,17 @@ def offer_times(
     language: str,
     now: datetime,
     preference: TimePreference | None = None,
+    mode: str | None = None,
 ) -> bool:
-    """Show free slots as buttons, narrowed by the preference. False when none exist."""
+    """Show free slots (in `mode`, when given) as buttons, narrowed by the preference.
+    False when none exist."""
     today = now.astimezone(LOCAL).date()
-    nearest = api.slots(service, today, today + timedelta(days=14)) or api.slots(
-        service, today, today + timedelta(days=60)
+    nearest = api.slots(service, today, today + timedelta(days=14), mode) or api.slots(
+        service, today, today + timedelta(days=60), mode
     )
     slots = nearest
     if preference is not None:
-        wanted = api.slots(service, preference.first_day, preference.last_day)
+        wanted = api.slots(service, preference.first_day, preference.last_day, mode)
         wanted = [s for s in wanted if preference.matches(parse_iso(s.start))]
         if preference.at is not None:
             wanted.sort(key=lambda s: _minutes_from(s, preference))

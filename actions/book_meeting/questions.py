@@ -38,7 +38,8 @@ class ActionAskMeetingTime(BookingServiceAction):
         raw = tracker.get_slot("meeting_preference")
         preference = TimePreference.from_dict(raw) if raw else None
         now = datetime.now(LOCAL)
-        if not offer_times(dispatcher, self.api, service, language, now, preference):
+        mode = tracker.get_slot("mode")
+        if not offer_times(dispatcher, self.api, service, language, now, preference, mode):
             dispatcher.utter_message(
                 response="utter_no_times", service_name=service_name(service, language)
             )

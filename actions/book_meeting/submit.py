@@ -11,8 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.book_meeting.answers import SKIPPED, clear_booking_slots
 from actions.booking_api import Booking, BookingApi, BookingApiError
-from actions.formatting import format_when, language_of
+from actions.formatting import display_phone, format_when, language_of
 from actions.service_action import BookingServiceAction
+
+# The booking's channel, by the Rasa channel the conversation came in on.
+CHANNELS = {"twilio_verified": "sms", "twilio_voice_verified": "phone"}
 
 
 class ActionSubmitBooking(BookingServiceAction):
@@ -30,13 +33,7 @@ class ActionSubmitBooking(BookingServiceAction):
         # kept in this run's tracker, so that after_failure hands the same key to the retry
         tracker.add_slots([SlotSet("idempotency_key", key)])
         booking = create_with_retry(self.api, booking_body(tracker, language), key)
-        dispatcher.utter_message(
-            response="utter_booking_confirmed",
-            when=format_when(booking.start, language),
-            reference=booking.reference,
-            meeting_url=booking.meeting_url,
-            ics_url=booking.ics_url,
-        )
+        confirm_booking(dispatcher, booking, language, phone=tracker.get_slot("citizen_phone"))
         return [*clear_booking_slots(), SlotSet("booking_reference", booking.reference)]
 
     def on_conflict(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -76,8 +73,8 @@ def booking_body(tracker: Tracker, language: str) -> dict[str, Any]:
     email = tracker.get_slot("citizen_email")
     if email and email != SKIPPED:
         citizen["email"] = email
-    channel = "sms" if tracker.get_latest_input_channel() == "twilio_verified" else "chat"
-    return {
+    channel = CHANNELS.get(tracker.get_latest_input_channel() or "", "chat")
+    body = {
         "service": tracker.get_slot("service"),
         "start": tracker.get_slot("meeting_time"),
         "citizen": citizen,
@@ -87,3 +84,30 @@ def booking_body(tracker: Tracker, language: str) -> dict[str, Any]:
         # erasure and retention of the booking reach this conversation too
         "conversation_id": tracker.sender_id,
     }
+    if tracker.get_slot("mode"):
+        body["mode"] = tracker.get_slot("mode")
+    return body
+
+
+def confirm_booking(
+    dispatcher: CollectingDispatcher, booking: Booking, language: str, *, phone: str | None
+) -> None:
+    """The confirmation in the chat says how to join, who calls, or where to go."""
+    common = {
+        "when": format_when(booking.start, language),
+        "reference": booking.reference,
+        "ics_url": booking.ics_url,
+    }
+    if booking.mode == "phone":
+        dispatcher.utter_message(
+            response="utter_booking_confirmed_phone", phone=display_phone(phone), **common
+        )
+    elif booking.mode == "in_person":
+        address = (booking.address or {}).get(language) or (booking.address or {}).get("da", "")
+        dispatcher.utter_message(
+            response="utter_booking_confirmed_in_person", address=address, **common
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_booking_confirmed", meeting_url=booking.meeting_url, **common
+        )

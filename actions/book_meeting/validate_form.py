@@ -7,13 +7,21 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.book_meeting.answers import SKIPPED
+from actions.book_meeting.modes import (
+    MODES,
+    chosen_mode,
+    mode_after_service,
+    mode_name,
+    service_modes,
+)
 from actions.dates import parse_preference
-from actions.formatting import LOCAL, parse_iso
+from actions.formatting import LOCAL, language_of, parse_iso
+from actions.service_action import BookingServiceForm, asks_again_when_service_fails
 
 SERVICE_ALIASES = {
     "jobcenter": "jobcenter",
@@ -83,10 +91,11 @@ def _mentions_service(tracker: Tracker) -> bool:
     return any(e.get("entity") == "service" for e in tracker.latest_message.get("entities", []))
 
 
-class ValidateBookingForm(FormValidationAction):
+class ValidateBookingForm(BookingServiceForm):
     def name(self) -> str:
         return "validate_booking_form"
 
+    @asks_again_when_service_fails()
     def validate_service(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -96,8 +105,30 @@ class ValidateBookingForm(FormValidationAction):
             return {"service": None}
         if code == _previous_value(tracker, "service"):
             return {"service": code}
-        # a new or changed service: times offered for the old one no longer apply
-        return {"service": code, "meeting_time": None, "meeting_preference": None}
+        # a new or changed service: times offered for the old one no longer apply, and it
+        # may offer other meeting modes (asked only when it offers more than one)
+        return {
+            "service": code,
+            "meeting_time": None,
+            "meeting_preference": None,
+            **mode_after_service(self.api, code, tracker, dispatcher),
+        }
+
+    @asks_again_when_service_fails()
+    def validate_mode(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        mode = str(value) if value in MODES else chosen_mode(tracker)
+        if mode is None:
+            dispatcher.utter_message(response="utter_mode_not_understood")
+            return {"mode": None}
+        if mode not in service_modes(self.api, tracker.get_slot("service")):
+            dispatcher.utter_message(
+                response="utter_mode_not_offered", mode_name=mode_name(mode, language_of(tracker))
+            )
+            return {"mode": None}
+        # free times depend on the mode (e.g. in person on office days only)
+        return {"mode": mode, "meeting_time": None, "meeting_preference": None}
 
     def validate_meeting_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -19,6 +19,7 @@ MANAGE_SLOTS = (
     "manage_token",
     "manage_action",
     "manage_step",
+    "mode",
     "requested_slot",
 )
 

@@ -17,6 +17,7 @@ from booking.bookings import tokens
 from booking.db import Database
 from booking.errors import NotAllowed, NotFound
 from booking.i18n import N_
+from booking.meetings import MeetingPlace, meeting_place
 from booking.models import Booking, Role
 from booking.privacy import record_event
 
@@ -63,10 +64,13 @@ class BookingView:
     language: str
     channel: str
     caseworker_id: int
-    room_name: str
+    mode: str
+    room_name: str | None
     sequence: int
     cancel_reason: str | None
     caseworker_note: str | None  # None unless the viewer is staff
+    # Where an in-person meeting is held, per language ("da", "en"); None for other modes.
+    place: dict[str, MeetingPlace] | None = None
 
     @classmethod
     def of(cls, booking: Booking, *, staff: bool) -> BookingView:
@@ -84,11 +88,19 @@ class BookingView:
             language=booking.language,
             channel=booking.channel,
             caseworker_id=booking.caseworker_id,
+            mode=booking.mode,
             room_name=booking.room_name,
             sequence=booking.sequence,
             cancel_reason=booking.cancel_reason,
             caseworker_note=booking.caseworker_note if staff else None,
+            place=_places(booking),
         )
+
+
+def _places(booking: Booking) -> dict[str, MeetingPlace] | None:
+    if (place_da := meeting_place(booking, "da")) is None:
+        return None
+    return {"da": place_da, "en": meeting_place(booking, "en") or place_da}
 
 
 def authorised_booking(

@@ -21,9 +21,10 @@ from booking.bookings.request import BookingSettings, has_control_characters, re
 from booking.db import Database
 from booking.errors import InvalidState, ValidationFailed
 from booking.i18n import N_
+from booking.meetings import room_for
 from booking.models import Booking, BookingStatus
 from booking.notify import on_booking_cancelled, on_booking_rescheduled
-from booking.slots import COPENHAGEN, ServiceRules, check_start
+from booking.slots import COPENHAGEN, ServiceRules, check_mode, check_start
 
 MAX_REASON_LENGTH = 500
 MAX_NOTE_LENGTH = 5000
@@ -65,35 +66,49 @@ def cancel(
 def reschedule(
     db: Database,
     reference: str,
-    new_start: datetime,
+    new_start: datetime | None,
     *,
     auth: Auth,
     now: datetime,
     settings: BookingSettings,
+    mode: str | None = None,
 ) -> BookingView:
-    """Move a confirmed future booking to another free time of the same service.
+    """Move a confirmed future booking to another free time, or another mode, of its service.
 
-    The booking keeps its caseworker when they are free at the new time, otherwise the
-    least-loaded free one takes it; the same no-double-booking guarantees as `book` hold.
+    Changing the mode is a move: the same rules and guarantees hold (someone must hold
+    meetings of that mode then), it is audited and the citizen is told. `new_start` None keeps
+    the time. The booking keeps its caseworker when they are free, otherwise the least-loaded
+    free one takes it. Only a video meeting keeps (or gets) a Jitsi room.
     """
-    require_offset(new_start)
+    if new_start is None and mode is None:
+        raise ValidationFailed(
+            N_("Give a new time or a new meeting mode."),
+            field="start",
+        )
+    if new_start is not None:
+        require_offset(new_start)
     with db.transaction(immediate=True) as session:
         booking = authorised_booking(session, reference, auth, lock=True)
         _require_changeable(booking, now)
-        if new_start == booking.start_at:
+        new_mode = booking.mode if mode is None else check_mode(booking.service, mode)
+        target = booking.start_at if new_start is None else new_start
+        if target == booking.start_at and new_mode == booking.mode:
             raise ValidationFailed(
                 N_("The booking is already at that time."),
-                field="start",
+                field="start" if mode is None else "mode",
             )
         rules = ServiceRules.from_service(booking.service)
-        check_start(rules, new_start, now=now)
-        previous_start = booking.start_at
-        start = new_start.astimezone(COPENHAGEN)
+        check_start(rules, target, now=now)
+        previous_start, previous_mode = booking.start_at, booking.mode
+        start = target.astimezone(COPENHAGEN)
 
         def write(caseworker_id: int) -> Booking:
             booking.start_at = start
             booking.end_at = start + rules.duration
             booking.caseworker_id = caseworker_id
+            if new_mode != booking.mode:
+                booking.mode = new_mode
+                booking.room_name = room_for(new_mode)
             return booking
 
         place(
@@ -105,13 +120,21 @@ def reschedule(
             now=now,
             exclude_booking_id=booking.id,
             prefer=booking.caseworker_id,
+            mode=new_mode,
         )
         booking.sequence += 1
         booking.updated_at = now
         session.flush()
-        audit_booking(session, auth, "booking.reschedule", booking, now)
+        session.expire(booking, ["caseworker"])  # may have changed: its address is used below
+        detail = {"mode": new_mode, "previous_mode": previous_mode} if mode is not None else {}
+        audit_booking(session, auth, "booking.reschedule", booking, now, **detail)
         on_booking_rescheduled(
-            session, booking, previous_start=previous_start, now=now, settings=settings.notify
+            session,
+            booking,
+            previous_start=previous_start,
+            previous_mode=previous_mode,
+            now=now,
+            settings=settings.notify,
         )
         return BookingView.of(booking, staff=isinstance(auth, StaffPrincipal))
 

@@ -21,11 +21,11 @@ from booking.bookings.request import BookingRequest, BookingSettings, clean_requ
 from booking.db import Database
 from booking.errors import NotFound
 from booking.i18n import N_
-from booking.meetings import new_room_name
+from booking.meetings import room_for
 from booking.models import Booking, BookingStatus, Service
 from booking.notify import on_booking_created
 from booking.privacy import record_consents
-from booking.slots import COPENHAGEN, ServiceRules, check_start
+from booking.slots import COPENHAGEN, DEFAULT_MODE, ServiceRules, check_mode, check_start
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class BookingCreated:
     end: datetime
     status: str
     language: str
+    mode: str = DEFAULT_MODE
     replayed: bool = field(default=False, compare=False)
 
     def as_record(self) -> dict[str, Any]:
@@ -50,6 +51,7 @@ class BookingCreated:
             "end": self.end.isoformat(),
             "status": self.status,
             "language": self.language,
+            "mode": self.mode,
         }
 
     @classmethod
@@ -62,6 +64,7 @@ class BookingCreated:
             end=datetime.fromisoformat(record["end"]),
             status=record["status"],
             language=record["language"],
+            mode=record.get("mode", DEFAULT_MODE),
             replayed=True,
         )
 
@@ -77,8 +80,9 @@ def book(
 ) -> BookingCreated:
     """Book the meeting with the least-loaded free caseworker, in one transaction.
 
-    Raises NotFound (service), InvalidStart (past, too soon, beyond the horizon, off the grid),
-    SlotUnavailable (taken), ValidationFailed, ConsentMissing, IdempotencyConflict. A retry
+    Raises NotFound (service), InvalidStart (past, too soon, beyond the horizon, off the grid,
+    nobody holds meetings of the mode then), SlotUnavailable (taken), ValidationFailed (also a
+    mode the service does not offer), ConsentMissing, IdempotencyConflict. A retry
     with the same key and request returns the first result with `replayed=True`.
     """
     request = clean_request(request)
@@ -98,11 +102,12 @@ def book(
             if stored is not None:
                 return BookingCreated.from_record(stored)
         service = _active_service(session, request.service)
+        mode = check_mode(service, request.mode)
         rules = ServiceRules.from_service(service)
         start = request.start.astimezone(COPENHAGEN)
         check_start(rules, start, now=now)
         token, token_hash = tokens.new_manage_token()
-        reference, room_name = tokens.new_reference(), new_room_name()
+        reference, room_name = tokens.new_reference(), room_for(mode)
 
         def write(caseworker_id: int) -> Booking:
             booking = Booking(
@@ -118,6 +123,7 @@ def book(
                 language=request.language,
                 channel=request.channel,
                 conversation_id=request.conversation_id,
+                mode=mode,
                 room_name=room_name,
                 manage_token_hash=token_hash,
                 sequence=0,
@@ -127,7 +133,7 @@ def book(
             session.add(booking)
             return booking
 
-        booking = place(session, service, rules, start, write=write, now=now)
+        booking = place(session, service, rules, start, write=write, now=now, mode=mode)
         record_consents(session, booking, request.consents, channel=request.channel, now=now)
         created = BookingCreated(
             reference=booking.reference,
@@ -137,6 +143,7 @@ def book(
             end=booking.end_at,
             status=booking.status,
             language=booking.language,
+            mode=booking.mode,
         )
         if idempotency_key is not None:
             idempotency.save_response(

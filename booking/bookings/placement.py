@@ -44,15 +44,18 @@ def place(
     now: datetime,
     exclude_booking_id: int | None = None,
     prefer: int | None = None,
+    mode: str | None = None,
 ) -> Booking:
     """Write the booking at `start` for a free caseworker (`write(caseworker_id)`), or raise.
 
-    InvalidStart when nobody works then at all, SlotUnavailable when everyone is taken;
-    `prefer` (rescheduling) keeps the booking's caseworker when they are free.
+    InvalidStart when nobody works then at all (in `mode`, when given), SlotUnavailable when
+    everyone is taken; `prefer` (rescheduling) keeps the booking's caseworker when they are free.
     """
     window = Interval(start, start + rules.duration)
     with session.no_autoflush:
-        schedules = load_schedules(session, service, window, exclude_booking_id=exclude_booking_id)
+        schedules = load_schedules(
+            session, service, window, exclude_booking_id=exclude_booking_id, mode=mode
+        )
         candidates = free_caseworkers(rules, schedules, start, now=now)
         if not candidates:
             unbooked = [replace(s, busy=()) for s in schedules]
@@ -66,7 +69,7 @@ def place(
                     {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
                 )
             schedules = load_schedules(
-                session, service, window, exclude_booking_id=exclude_booking_id
+                session, service, window, exclude_booking_id=exclude_booking_id, mode=mode
             )
             candidates = free_caseworkers(rules, schedules, start, now=now)
         ordered = _least_loaded_first(session, candidates, start, prefer=prefer)

@@ -19,6 +19,7 @@ from booking.i18n import N_
 from booking.models import Channel
 from booking.notify import NotifySettings
 from booking.privacy import ConsentGiven
+from booking.slots import DEFAULT_MODE, MODES, UNKNOWN_MODE
 from booking.staff import check_email
 
 LANGUAGES = ("da", "en")
@@ -39,6 +40,7 @@ class BookingRequest:
     consents: tuple[ConsentGiven, ...] = ()
     # the assistant conversation (Rasa sender id) the booking is made in, if any
     conversation_id: str | None = None
+    mode: str = DEFAULT_MODE
 
     def fingerprint(self) -> str:
         return idempotency.request_fingerprint(
@@ -51,6 +53,8 @@ class BookingRequest:
                 "language": self.language,
                 "channel": self.channel,
                 "consents": sorted((c.purpose, c.text_version) for c in self.consents),
+                # only when not the default, so fingerprints of video bookings stay as they were
+                **({"mode": self.mode} if self.mode != DEFAULT_MODE else {}),
             }
         )
 
@@ -117,7 +121,7 @@ def clean_request(request: BookingRequest) -> BookingRequest:
         )
     if request.channel not in CHANNELS:
         raise ValidationFailed(
-            N_("Channel must be chat, web or sms."),
+            N_("Channel must be chat, web, sms or phone."),
             field="channel",
         )
     if request.conversation_id is not None and (
@@ -125,5 +129,7 @@ def clean_request(request: BookingRequest) -> BookingRequest:
         or has_control_characters(request.conversation_id)
     ):
         raise ValidationFailed(N_("Invalid conversation id."), field="conversation_id")
+    if request.mode not in MODES:
+        raise ValidationFailed(UNKNOWN_MODE, field="mode")
     require_offset(request.start)
     return replace(request, name=name, phone=normalise_phone(request.phone), email=email)

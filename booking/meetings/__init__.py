@@ -1,6 +1,7 @@
-"""Meetings: everything about the video meeting itself, apart from when it is (`booking.slots`).
+"""Meetings: everything about the meeting itself, apart from when it is (`booking.slots`).
 
-Jitsi rooms and the tokens that let caseworker and citizen in (`jitsi`), the signed links a
+What each meeting mode means (`modes`: a room for video, who calls whom, where to go), Jitsi
+rooms and the tokens that let caseworker and citizen in (`jitsi`), the signed links a
 citizen follows without logging in (`links`), the citizen's calendar invite (`calendar`) and
 each caseworker's subscribed feed (`calendar_feed`), and meeting times written as Danish and
 English readers expect them (`formatting`).
@@ -10,6 +11,7 @@ from booking.meetings.calendar import (
     CalendarSettings,
     citizen_invite,
     copenhagen_vtimezone,
+    invite_method,
     invite_uid,
     new_calendar,
 )
@@ -45,6 +47,15 @@ from booking.meetings.links import (
     meeting_url,
     verify_link_key,
 )
+from booking.meetings.modes import (
+    MeetingPlace,
+    display_phone,
+    how_to_meet,
+    meeting_place,
+    mode_name,
+    place_of,
+    room_for,
+)
 
 __all__ = [
     "MEETING",
@@ -52,6 +63,7 @@ __all__ = [
     "JitsiSettings",
     "LinkSettings",
     "MeetingNotOpen",
+    "MeetingPlace",
     "MeetingRole",
     "MeetingState",
     "MeetingWindow",
@@ -62,19 +74,26 @@ __all__ = [
     "citizen_invite",
     "citizen_participant",
     "copenhagen_vtimezone",
+    "display_phone",
     "feed_bookings",
+    "how_to_meet",
     "ics_url",
+    "invite_method",
     "invite_uid",
     "link_key",
+    "meeting_place",
     "meeting_state",
     "meeting_url",
     "meeting_window",
     "minimised_name",
+    "mode_name",
     "mint_token",
     "new_calendar",
     "new_room_name",
+    "place_of",
     "revoke_feed_token",
     "room_name",
+    "room_for",
     "rotate_feed_token",
     "verify_link_key",
     "when",

@@ -1,8 +1,11 @@
 """iCalendar files: the citizen's invite for one booking, and what every calendar file shares.
 
 The invite is an iTIP message (RFC 5546): `METHOD:REQUEST` with a `UID` that stays the same for
-the life of the booking and a `SEQUENCE` the booking service bumps on every reschedule, so the
-citizen's calendar moves the event instead of adding a second one; `METHOD:CANCEL` removes it.
+the life of the booking and a `SEQUENCE` the booking service bumps on every reschedule or change
+of mode, so the citizen's calendar moves the event instead of adding a second one;
+`METHOD:CANCEL` removes it. Without the citizen's e-mail there is no attendee, and the file is
+`METHOD:PUBLISH` (imported, and updated by UID and SEQUENCE). What the invite says follows the
+meeting mode: the video link, who calls whom, or the address.
 The caseworker's feed (`booking.meetings.calendar_feed`) is built on the same calendar shell.
 """
 
@@ -29,6 +32,7 @@ from icalendar import (
 
 from booking.i18n import N_, translate
 from booking.meetings.links import LinkSettings, meeting_url
+from booking.meetings.modes import PHONE, VIDEO, how_to_meet, meeting_place, mode_name
 from booking.models import Booking, BookingStatus
 from booking.slots import COPENHAGEN
 
@@ -67,54 +71,84 @@ def invite_uid(booking: Booking, settings: CalendarSettings) -> str:
     return f"{booking.reference}@{settings.uid_domain}"
 
 
-# Message ids (English); `translate` writes them in the booking's language.
+# English message ids, translated through the catalogues (booking.i18n).
 _INVITE_TEXT = {
-    "summary": N_("Video meeting with %(municipality)s: %(service)s"),
+    # The title is seen by others in shared and work calendars: no health service in it.
+    "summary": N_("%(mode)s with %(municipality)s"),
+    "service": N_("Meeting: %(service)s"),
     "join": N_("Join the video meeting here: %(url)s"),
     "window": N_("The link opens the meeting %(minutes)s minutes before the start."),
+    "details": N_("See the meeting here: %(url)s"),
     "physical": N_(
         "You always have the right to choose an in-person meeting instead of a video"
         " meeting. Call us on %(phone)s if you would like one."
     ),
-    "alarm": N_("Your video meeting starts in 15 minutes"),
+    "other_mode": N_("If you would rather meet another way, call us on %(phone)s."),
+    "alarm": N_("Your %(mode)s starts in 15 minutes"),
     "cancelled": N_("The meeting has been cancelled."),
 }
 
 
+def invite_method(booking: Booking) -> str:
+    """REQUEST or CANCEL for an invite sent to the citizen's e-mail; PUBLISH without one.
+
+    iTIP (RFC 5546) REQUEST and CANCEL are scheduling messages to attendees: without an
+    attendee address the file is a published event, which a calendar imports or updates by UID.
+    """
+    if not booking.citizen_email:
+        return "PUBLISH"
+    return "CANCEL" if booking.status == BookingStatus.CANCELLED.value else "REQUEST"
+
+
 def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetime) -> bytes:
-    """The .ics for the citizen: REQUEST for a confirmed booking, CANCEL for a cancelled one.
+    """The .ics for the citizen: REQUEST for a confirmed booking, CANCEL for a cancelled one
+    (PUBLISH for both when the citizen gave no e-mail), saying how to join, who calls or where.
 
     It carries the meeting page link, never a Jitsi token (that is minted only on the page).
     """
     cancelled = booking.status == BookingStatus.CANCELLED.value
     language = booking.language
-
-    def text(name: str, **values: object) -> str:
-        return translate(language, _INVITE_TEXT[name], **values)
-
     url = meeting_url(settings.links, booking.reference)
     municipality = settings.municipality_name or "kommunen"
+    phone = settings.municipality_phone or municipality
 
-    calendar = new_calendar(method="CANCEL" if cancelled else "REQUEST")
+    calendar = new_calendar(method=invite_method(booking))
     event = Event()
     event.add("uid", invite_uid(booking, settings))
     event.add("sequence", booking.sequence)
     event.add("dtstamp", now)
     event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
     event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
-    event.add(
-        "summary",
-        text("summary", municipality=municipality, service=booking.service.name(language)),
+
+    def text(name: str, **values: object) -> str:
+        return translate(language, _INVITE_TEXT[name], **values)
+
+    mode = mode_name(booking.mode, language)
+    summary = text(
+        "summary", mode=mode_name(booking.mode, language, capital=True), municipality=municipality
     )
-    event.add("location", url)
-    event.add("url", url)
-    description = [
-        text("join", url=url),
-        text("window", minutes=settings.open_before_minutes),
-        text("physical", phone=settings.municipality_phone or municipality),
-    ]
+    event.add("summary", summary)
+    description = [text("service", service=booking.service.name(language))]
     if cancelled:
         description.insert(0, text("cancelled"))
+    place = meeting_place(booking, language)
+    if (booking.mode or VIDEO) == VIDEO:
+        event.add("location", url)
+        if not cancelled:
+            description += [
+                text("join", url=url),
+                text("window", minutes=settings.open_before_minutes),
+            ]
+        description.append(text("physical", phone=phone))
+    else:
+        if place is not None and place.address:
+            event.add("location", place.address)
+        elif booking.mode == PHONE:
+            event.add("location", mode_name(PHONE, language, capital=True))
+        if not cancelled:
+            description += [how_to_meet(booking, language), text("details", url=url)]
+        description.append(text("other_mode", phone=phone))
+    event.add("url", url)
     event.add("description", "\n\n".join(description))
     event.add("organizer", _organizer(settings))
     if booking.citizen_email:
@@ -126,7 +160,7 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     if not cancelled:
-        event.add_component(_alarm(text("alarm")))
+        event.add_component(_alarm(text("alarm", mode=mode)))
     calendar.add_component(event)
     return calendar.to_ical()
 

@@ -16,8 +16,9 @@ from icalendar import Event, vText
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from booking.i18n import DEFAULT_LANGUAGE, translate
+from booking.i18n import DEFAULT_LANGUAGE, N_, translate
 from booking.meetings.calendar import CalendarSettings, new_calendar
+from booking.meetings.modes import IN_PERSON, PHONE, VIDEO, meeting_place, mode_name
 from booking.models import Booking, BookingStatus, Caseworker
 from booking.slots import COPENHAGEN
 
@@ -87,6 +88,15 @@ def feed_bookings(session: Session, caseworker: Caseworker, *, now: datetime) ->
     )
 
 
+# What the feed's link does, per mode. Phone numbers never go into the feed: the caseworker
+# finds the number to call on the meeting page.
+_FEED_ACTION = {
+    VIDEO: N_("Start the meeting: %(url)s"),
+    PHONE: N_("Call the citizen; the number is on the meeting page: %(url)s"),
+    IN_PERSON: N_("The meeting: %(url)s"),
+}
+
+
 def caseworker_feed(
     caseworker: Caseworker,
     bookings: Iterable[Booking],
@@ -105,7 +115,9 @@ def caseworker_feed(
     calendar.add("x-published-ttl", FEED_REFRESH)
     base = settings.links.public_base_url
     for booking in bookings:
-        start_url = f"{base}/caseworker/meetings/{booking.reference}/start"
+        page_url = f"{base}/caseworker/meetings/{booking.reference}"
+        video = (booking.mode or VIDEO) == VIDEO
+        start_url = f"{page_url}/start" if video else page_url
         event = Event()
         event.add("uid", f"feed-{booking.reference}@{settings.uid_domain}")
         event.add("sequence", booking.sequence)
@@ -113,13 +125,15 @@ def caseworker_feed(
         event.add("dtstart", booking.start_at.astimezone(COPENHAGEN))
         event.add("dtend", booking.end_at.astimezone(COPENHAGEN))
         name = minimised_name(booking.citizen_name)
-        event.add("summary", translate(FEED_LANGUAGE, "Video meeting: %(name)s", name=name))
+        mode = mode_name(booking.mode, FEED_LANGUAGE, capital=True)
+        event.add("summary", f"{mode}: {name}")
         event.add("url", start_url)
-        event.add("location", start_url)
+        place = meeting_place(booking, "da")
+        event.add("location", start_url if video else (place.address if place else mode))
         event.add(
             "description",
             f"{booking.service.name(FEED_LANGUAGE)} · {booking.reference}\n"
-            + translate(FEED_LANGUAGE, "Start the meeting: %(url)s", url=start_url),
+            + translate(FEED_LANGUAGE, _FEED_ACTION[booking.mode or VIDEO], url=start_url),
         )
         event.add("status", "CONFIRMED")
         event.add("class", "PRIVATE")

@@ -140,7 +140,15 @@ def meeting_state(booking: Booking, settings: JitsiSettings, *, now: datetime) -
 
 
 def room_name(booking: Booking) -> str:
-    """The Jitsi room name; Jitsi compares it with the token's `room` in lower case."""
+    """The Jitsi room name; Jitsi compares it with the token's `room` in lower case.
+
+    InvalidState for a phone or in-person meeting: only video meetings have a room.
+    """
+    if not booking.room_name:
+        raise InvalidState(
+            N_("Only video meetings have a meeting room."),
+            field="mode",
+        )
     return booking.room_name.lower()
 
 

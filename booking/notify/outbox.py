@@ -16,8 +16,16 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from booking.meetings import CalendarSettings, LinkSettings, citizen_invite, meeting_url
-from booking.models import Booking, BookingStatus, ConsentPurpose, OutboxMessage
+from booking.meetings import (
+    CalendarSettings,
+    LinkSettings,
+    citizen_invite,
+    display_phone,
+    invite_method,
+    meeting_place,
+    meeting_url,
+)
+from booking.models import Booking, ConsentPurpose, OutboxMessage
 from booking.notify import messages
 from booking.notify.messages import MessageContext
 from booking.privacy import has_active_consent, withdraw_consent
@@ -97,13 +105,20 @@ def on_booking_rescheduled(
     previous_start: datetime,
     now: datetime,
     settings: NotifySettings,
+    previous_mode: str | None = None,
 ) -> None:
-    """Void the reminders for the old time, tell the citizen the new time, queue new reminders.
+    """Void the reminders for the old time, tell the citizen the new time (or the new mode),
+    queue new reminders.
 
-    Call after `start_at`, `end_at` and `sequence` of `booking` hold the new values.
+    Call after `start_at`, `end_at`, `mode` and `sequence` of `booking` hold the new values.
     """
     void_reminders(session, booking, now=now)
-    ctx = _context(booking, settings, previous_start=previous_start)
+    ctx = _context(
+        booking,
+        settings,
+        previous_start=previous_start,
+        mode_changed=previous_mode is not None and previous_mode != booking.mode,
+    )
     _queue_sms(session, booking, CHANGE, ctx, due_at=now)
     _queue_email(session, booking, CHANGE, ctx, settings, now=now)
     _queue_reminders(session, booking, settings, now=now)
@@ -178,7 +193,9 @@ def _context(
     *,
     manage_token: str | None = None,
     previous_start: datetime | None = None,
+    mode_changed: bool = False,
 ) -> MessageContext:
+    place = meeting_place(booking)
     return MessageContext(
         municipality_name=settings.municipality_name,
         municipality_phone=settings.municipality_phone,
@@ -188,6 +205,11 @@ def _context(
         manage_url=manage_url(settings, booking.reference, manage_token) if manage_token else None,
         service_name=booking.service.name(booking.language),
         previous_start_at=previous_start,
+        mode=booking.mode,
+        mode_changed=mode_changed,
+        call_number=display_phone(booking.citizen_phone),
+        address=place.address if place else "",
+        directions=place.directions if place else "",
     )
 
 
@@ -224,10 +246,9 @@ def _queue_email(
     # SEQUENCE, so a late retry of an older message can never undo a newer one in the
     # citizen's calendar (calendars keep the highest SEQUENCE).
     invite = citizen_invite(booking, settings.calendar, now=now).decode("utf-8")
-    cancelled = booking.status == BookingStatus.CANCELLED.value
     payload: dict[str, Any] = {
         "reference": booking.reference,
-        "ics_method": "CANCEL" if cancelled else "REQUEST",
+        "ics_method": invite_method(booking),
         "sequence": booking.sequence,
         "ics": invite,
     }

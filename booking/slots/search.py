@@ -27,6 +27,7 @@ from booking.slots.engine import (
     free_slots,
     local_midnight,
 )
+from booking.slots.modes import check_mode, holds_mode
 
 MAX_SEARCH_DAYS = 62
 
@@ -37,6 +38,7 @@ def load_schedules(
     window: Interval,
     *,
     exclude_booking_id: int | None = None,
+    mode: str | None = None,
 ) -> list[CaseworkerSchedule]:
     """The schedules of the active caseworkers who serve `service`, for slots in `window`.
 
@@ -44,6 +46,7 @@ def load_schedules(
     starting in the window: the window is widened by the buffer before it and by the meeting
     plus the buffer after it, because a slot starting just before the end runs past it.
     `exclude_booking_id` leaves one booking out, so a reschedule does not collide with itself.
+    With `mode`, only the working intervals that hold meetings of that mode count.
     """
     # Plain column queries, not ORM objects: this runs on every booking, and building ~160
     # objects per call cost more than the queries themselves.
@@ -61,17 +64,19 @@ def load_schedules(
     serving_ids = serving.scalar_subquery()
 
     hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
-    for cw_id, weekday, opens, closes in session.execute(
+    for cw_id, weekday, opens, closes, modes in session.execute(
         select(
             WorkingHours.caseworker_id,
             WorkingHours.weekday,
             WorkingHours.start_time,
             WorkingHours.end_time,
+            WorkingHours.modes,
         )
         .where(WorkingHours.caseworker_id.in_(serving_ids))
         .order_by(WorkingHours.caseworker_id, WorkingHours.weekday, WorkingHours.start_time)
     ):
-        hours[cw_id].append((weekday, opens, closes))
+        if holds_mode(modes, mode):
+            hours[cw_id].append((weekday, opens, closes))
 
     absences: dict[int, list[Interval]] = defaultdict(list)
     for cw_id, start, end in session.execute(
@@ -105,12 +110,19 @@ def load_schedules(
 
 
 def search_slots(
-    session: Session, service_code: str, date_from: date, date_to: date, *, now: datetime
+    session: Session,
+    service_code: str,
+    date_from: date,
+    date_to: date,
+    *,
+    now: datetime,
+    mode: str | None = None,
 ) -> list[Slot]:
     """Free slots of a service on the Copenhagen dates date_from..date_to (inclusive).
 
-    Raises `NotFound` for an unknown or inactive service, `ValidationFailed` when the range is
-    reversed or longer than `MAX_SEARCH_DAYS` days.
+    With `mode`, only times a caseworker holds meetings of that mode. Raises `NotFound` for an
+    unknown or inactive service, `ValidationFailed` when the range is reversed or longer than
+    `MAX_SEARCH_DAYS` days, or the service does not offer `mode`.
     """
     if date_to < date_from:
         raise ValidationFailed(
@@ -128,8 +140,10 @@ def search_slots(
     )
     if service is None:
         raise NotFound(N_("The service does not exist."), field="service")
+    if mode is not None:
+        check_mode(service, mode)
     window = Interval(local_midnight(date_from), local_midnight(date_to + timedelta(days=1)))
-    schedules = load_schedules(session, service, window)
+    schedules = load_schedules(session, service, window, mode=mode)
     return free_slots(
         ServiceRules.from_service(service),
         schedules,

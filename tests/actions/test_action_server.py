@@ -12,6 +12,8 @@ from actions.service_action import UsesBookingService
 ROOT = Path(__file__).resolve().parents[2]
 CALLS_THE_SERVICE = {
     "action_session_start",
+    "validate_booking_form",  # the modes a chosen service offers
+    "action_ask_mode",
     "action_ask_meeting_time",
     "action_ask_consent_given",
     "action_submit_booking",

@@ -160,7 +160,7 @@ def test_a_malformed_email_is_asked_again():
     ]
 
 
-def test_changing_the_service_mid_form_drops_the_chosen_time():
+def test_changing_the_service_mid_form_drops_the_chosen_time(booking_api):
     earlier = [
         {"event": "slot", "name": "service", "value": "jobcenter"},
         {"event": "user", "text": "jobcenter", "parse_data": {}},
@@ -168,10 +168,16 @@ def test_changing_the_service_mid_form_drops_the_chosen_time():
     tracker = make_tracker(
         {"service": "sundhedspleje", "meeting_time": "2030-01-01T10:00:00+01:00"}, events=earlier
     )
-    result = ValidateBookingForm().validate_service(
+    result = ValidateBookingForm(booking_api).validate_service(
         "sundhedspleje", CollectingDispatcher(), tracker, {}
     )
-    assert result == {"service": "sundhedspleje", "meeting_time": None, "meeting_preference": None}
+    # the new service offers several modes: the mode is asked again too
+    assert result == {
+        "service": "sundhedspleje",
+        "meeting_time": None,
+        "meeting_preference": None,
+        "mode": None,
+    }
 
 
 def test_an_unknown_service_is_asked_again():

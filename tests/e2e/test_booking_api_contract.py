@@ -138,3 +138,32 @@ def test_a_lookup_then_moving_and_cancelling_answers_alike(service):
     cancelled = api.cancel_booking(reference, token)
     assert cancelled.status == "cancelled"
     assert status_of(lambda: api.cancel_booking(reference, token)) == (409, "invalid_state")
+
+
+def test_meeting_modes_answer_alike(service):
+    api, _ = service
+    modes = {s["code"]: s["modes"] for s in api.services()}
+    assert modes["jobcenter"] == ["video", "phone", "in_person"]
+    today = datetime.now(LOCAL).date()
+    in_person = api.slots("jobcenter", today, today + timedelta(days=14), "in_person")
+    # the demo caseworkers hold in-person meetings on office days only
+    assert in_person and {parse_iso(s.start).weekday() for s in in_person} <= {1, 3, 4}
+    assert status_of(lambda: api.slots("fysioterapi", today, today, "phone")) == (
+        422,
+        "validation_failed",
+    )
+    video = api.slots("jobcenter", today, today + timedelta(days=14), "video")
+    start = next(s.start for s in video if parse_iso(s.start).weekday() not in (1, 3, 4))
+    phone = "+4527283940"
+    booking = api.create_booking(body("jobcenter", start, phone, mode="phone"), str(uuid.uuid4()))
+    assert (booking.mode, booking.meeting_url, booking.call_number) == ("phone", "", phone)
+    token = booking.manage_token
+    assert status_of(
+        lambda: api.reschedule_booking(booking.reference, token, None, mode="in_person")
+    ) == (422, "invalid_start")
+    assert status_of(
+        lambda: api.reschedule_booking(booking.reference, token, None, mode="fax")
+    ) == (422, "validation_failed")
+    changed = api.reschedule_booking(booking.reference, token, None, mode="video")
+    assert changed.mode == "video" and changed.meeting_url.startswith("http")
+    assert parse_iso(changed.start) == parse_iso(booking.start)

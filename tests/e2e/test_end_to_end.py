@@ -80,7 +80,10 @@ def test_an_english_chat_is_answered_in_english(assistant):
 def test_naming_another_service_mid_form_switches_service_and_nej_stops(assistant):
     chat = Chat(assistant, "e2e-citizen-3")
     chat.say("jeg vil gerne booke et møde")
-    first = chat.say('/inform{"service":"jobcenter"}')
+    asked = chat.say('/inform{"service":"jobcenter"}')
+    # the jobcentre offers video, phone and in person: the citizen chooses
+    assert '/inform{"mode":"video"}' in [b["payload"] for b in all_buttons(asked)], asked
+    first = chat.say('/inform{"mode":"video"}')
     assert any("meeting_time" in b["payload"] for b in all_buttons(first))
 
     replies = chat.say("jeg vil hellere tale med sundhedsplejersken")

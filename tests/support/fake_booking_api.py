@@ -35,6 +35,15 @@ SERVICES = {
     ),
 }
 HOURS = (9, 10, 11, 13, 14)  # the start of each bookable hour on a weekday, local time
+# The modes each service offers, and the in-person address, as in the demo data; in-person
+# meetings are held on office days only (Tuesday, Thursday and Friday).
+MODES = {
+    "jobcenter": ["video", "phone", "in_person"],
+    "sundhedspleje": ["video", "phone", "in_person"],
+    "fysioterapi": ["video", "in_person"],
+}
+OFFICE_DAYS = (1, 3, 4)
+ADDRESS = {"da": "Rådhuspladsen 1, stueetagen", "en": "Rådhuspladsen 1, ground floor"}
 HORIZON_DAYS = 56
 MAX_SEARCH_DAYS = 62
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -89,14 +98,22 @@ class FakeBookingApi:
 
     def services(self) -> list[dict[str, Any]]:
         return [
-            {"code": code, "name": {"da": da, "en": en}, "duration_minutes": minutes}
+            {
+                "code": code,
+                "name": {"da": da, "en": en},
+                "duration_minutes": minutes,
+                "modes": MODES[code],
+            }
             for code, (da, en, minutes, _) in SERVICES.items()
         ]
 
-    def slots(self, service: str, start: date, end: date) -> list[Slot]:
+    def slots(self, service: str, start: date, end: date, mode: str | None = None) -> list[Slot]:
         if end < start or (end - start).days + 1 > MAX_SEARCH_DAYS:
             raise _error(422, "validation_failed", "At most 62 days, in order.")
-        starts = [s for s in self._grid(self._service(service)) if start <= s.date() <= end]
+        self._service(service)
+        if mode is not None:
+            self._mode(service, mode)
+        starts = [s for s in self._grid(service, mode) if start <= s.date() <= end]
         return [self._slot(service, s) for s in starts if self._free(service, s)]
 
     def consent_texts(self, language: str) -> list[dict[str, Any]]:
@@ -121,7 +138,8 @@ class FakeBookingApi:
             if not value:
                 raise _error(422, "validation_failed", f"{field} is required.")
         service = body.get("service") or ""
-        start = self._bookable_start(service, body.get("start"))
+        mode = self._mode(self._service(service), body.get("mode", "video"))
+        start = self._bookable_start(service, body.get("start"), mode)
         phone = _phone(citizen.get("phone"), "citizen.phone")
         if "booking" not in {c.get("purpose") for c in body.get("consents", [])}:
             raise _error(422, "consent_missing", "The booking consent is required.")
@@ -129,15 +147,19 @@ class FakeBookingApi:
             raise _error(409, "slot_unavailable", "Sorry, that time was just booked.")
         reference = self._new_reference()
         slot = self._slot(service, start)
-        meeting_url = f"http://127.0.0.1:8000/m/{reference}/{secrets.token_urlsafe(8)}"
-        booking = Booking(
-            reference=reference,
-            service=service,
-            start=slot.start,
-            end=slot.end,
-            status="confirmed",
-            meeting_url=meeting_url,
-            ics_url=f"{meeting_url}/invite.ics",
+        page_url = f"http://127.0.0.1:8000/m/{reference}/{secrets.token_urlsafe(8)}"
+        booking = self._with_mode(
+            Booking(
+                reference=reference,
+                service=service,
+                start=slot.start,
+                end=slot.end,
+                status="confirmed",
+                meeting_url=page_url,
+                ics_url=f"{page_url}/invite.ics",
+            ),
+            mode,
+            phone,
         )
         token = secrets.token_urlsafe(32)
         conversation = body.get("conversation_id")
@@ -156,16 +178,23 @@ class FakeBookingApi:
         stored.booking = replace(stored.booking, status="cancelled")
         return stored.booking
 
-    def reschedule_booking(self, reference: str, manage_token: str, start: str) -> Booking:
+    def reschedule_booking(
+        self, reference: str, manage_token: str, start: str | None, mode: str | None = None
+    ) -> Booking:
         stored = self._changeable(reference, manage_token)
         service = stored.booking.service
-        new_start = self._bookable_start(service, start)
-        if new_start == datetime.fromisoformat(stored.booking.start):
+        if start is None and mode is None:
+            raise _error(422, "validation_failed", "Give a new time or a new mode.")
+        new_mode = stored.booking.mode if mode is None else self._mode(service, mode)
+        current = datetime.fromisoformat(stored.booking.start)
+        new_start = self._bookable_start(service, start or stored.booking.start, new_mode)
+        if new_start == current and new_mode == stored.booking.mode:
             raise _error(422, "validation_failed", "The booking is already at that time.")
-        if not self._free(service, new_start):
+        if new_start != current and not self._free(service, new_start):
             raise _error(409, "slot_unavailable", "Sorry, that time was just booked.")
         slot = self._slot(service, new_start)
-        stored.booking = replace(stored.booking, start=slot.start, end=slot.end)
+        moved = replace(stored.booking, start=slot.start, end=slot.end)
+        stored.booking = self._with_mode(moved, new_mode, stored.phone)
         return stored.booking
 
     def request_lookup_code(self, reference: str, phone: str) -> None:
@@ -210,16 +239,35 @@ class FakeBookingApi:
             raise _error(404, "not_found", "The service does not exist.")
         return code
 
-    def _grid(self, service: str) -> list[datetime]:
-        """Every start the service offers (tomorrow onwards, weekdays), free or not."""
+    def _grid(self, service: str, mode: str | None = None) -> list[datetime]:
+        """Every start the service offers (tomorrow onwards, weekdays; in person on office
+        days only), free or not."""
         today = self.now.date()
         days = (today + timedelta(days=n) for n in range(1, HORIZON_DAYS + 1))
         return [
             datetime.combine(day, time(hour), LOCAL)
             for day in days
-            if day.weekday() < 5
+            if day.weekday() < 5 and (mode != "in_person" or day.weekday() in OFFICE_DAYS)
             for hour in HOURS
         ]
+
+    def _mode(self, service: str, mode: Any) -> str:
+        if mode not in ("video", "phone", "in_person"):
+            raise _error(422, "validation_failed", "mode: video, phone or in_person.")
+        if mode not in MODES[service]:
+            raise _error(422, "validation_failed", "The service does not offer that mode.")
+        return str(mode)
+
+    def _with_mode(self, booking: Booking, mode: str, phone: str) -> Booking:
+        """The booking as the API shows it in `mode`: a meeting link only for video."""
+        page = booking.ics_url.removesuffix("/invite.ics")
+        return replace(
+            booking,
+            mode=mode,
+            meeting_url=page if mode == "video" else "",
+            address=dict(ADDRESS) if mode == "in_person" else None,
+            call_number=phone if mode == "phone" else None,
+        )
 
     def _slot(self, service: str, start: datetime) -> Slot:
         end = start + timedelta(minutes=SERVICES[service][2])
@@ -235,7 +283,7 @@ class FakeBookingApi:
         )
         return taken < SERVICES[service][3]
 
-    def _bookable_start(self, service: str, value: Any) -> datetime:
+    def _bookable_start(self, service: str, value: Any, mode: str | None = None) -> datetime:
         self._service(service)
         try:
             start = datetime.fromisoformat(str(value))
@@ -243,7 +291,7 @@ class FakeBookingApi:
             raise _error(422, "validation_failed", "start is not a time.") from None
         if start.tzinfo is None:
             raise _error(422, "invalid_start", "The time must include a UTC offset.")
-        if start.astimezone(LOCAL) not in self._grid(service):
+        if start.astimezone(LOCAL) not in self._grid(service, mode):
             raise _error(422, "invalid_start", "That time cannot be booked.")
         return start.astimezone(LOCAL)
 

@@ -84,9 +84,8 @@ def make_booking(
             citizen_email="karen@example.dk",
             language="da",
             channel="web",
-            room_name=secrets.token_hex(16),
             manage_token_hash=secrets.token_hex(32),
-            **extra,
+            **{"room_name": secrets.token_hex(16), **extra},
         )
         session.add(booking)
         session.flush()

@@ -33,6 +33,7 @@ def test_a_booking_is_created_with_the_contracted_fields(any_app: Flask) -> None
         "start",
         "end",
         "status",
+        "mode",
         "meeting_url",
         "ics_url",
     }

@@ -20,6 +20,7 @@ def test_services_are_listed_in_both_languages(any_app: Flask) -> None:
             "name": {"da": "Møde (jobcenter)", "en": "Meeting (jobcenter)"},
             "description": {"da": "Samtale", "en": ""},
             "duration_minutes": 30,
+            "modes": ["video"],
         }
     ]
 

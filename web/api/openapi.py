@@ -44,6 +44,29 @@ BILINGUAL = {
 }
 
 BOOKING_VIEW = {"$ref": "#/components/schemas/Booking"}
+MODE = {
+    "enum": ["video", "phone", "in_person"],
+    "description": "How citizen and caseworker meet; only video has a meeting_url.",
+}
+CHANNEL = {"enum": ["chat", "web", "sms", "phone"]}
+LOCATION = {
+    "type": "object",
+    "description": "in_person only: where the meeting is held",
+    "properties": {"address": BILINGUAL, "directions": BILINGUAL},
+}
+PHONE_CALL = {
+    "type": "object",
+    "description": "phone only: who calls whom, on which number",
+    "properties": {
+        "caller": {"enum": ["caseworker"]},
+        "number": {"type": ["string", "null"]},
+    },
+}
+MEETING_URL = {
+    "type": "string",
+    "format": "uri",
+    "description": "The video meeting's page; present only when mode is video.",
+}
 
 PATHS: dict[str, Any] = {
     "/services": {
@@ -64,6 +87,13 @@ PATHS: dict[str, Any] = {
                 {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
                 {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
                 {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {
+                    "name": "mode",
+                    "in": "query",
+                    "schema": MODE,
+                    "description": "Only times someone holds meetings of this mode; a mode the "
+                    "service does not offer is 422.",
+                },
             ],
             "responses": {
                 "200": _json({"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}),
@@ -136,13 +166,13 @@ PATHS: dict[str, Any] = {
     },
     "/bookings/{reference}/reschedule": {
         "post": {
-            "summary": "Move a booking to another free slot",
+            "summary": "Move a booking to another free slot, or change its mode",
+            "description": "Changing the mode is a move: same rules, audited, the citizen is "
+            "told. `start` may be left out when `mode` is given (the time is kept).",
             "operationId": "rescheduleBooking",
             "security": MANAGE_AUTH,
             "parameters": [REFERENCE],
-            "requestBody": _body(
-                {"type": "object", "required": ["start"], "properties": {"start": TIME}}
-            ),
+            "requestBody": _body({"type": "object", "properties": {"start": TIME, "mode": MODE}}),
             "responses": {"200": _json(BOOKING_VIEW), **_errors(400, 401, 403, 404, 409, 422, 429)},
         }
     },
@@ -254,6 +284,13 @@ SCHEMAS: dict[str, Any] = {
             "name": BILINGUAL,
             "description": BILINGUAL,
             "duration_minutes": {"type": "integer"},
+            "modes": {"type": "array", "items": MODE, "minItems": 1},
+            "in_person": {
+                "type": "object",
+                "description": "Where in-person meetings are held (a caseworker may have "
+                "their own address); present when in_person is offered.",
+                "properties": {"address": BILINGUAL, "directions": BILINGUAL},
+            },
         },
     },
     "Slot": {"type": "object", "properties": {"start": TIME, "end": TIME}},
@@ -273,7 +310,8 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
             "language": {"enum": ["da", "en"], "default": "da"},
-            "channel": {"enum": ["chat", "web", "sms"]},
+            "channel": CHANNEL,
+            "mode": {**MODE, "default": "video"},
             "conversation_id": {
                 "type": "string",
                 "maxLength": 255,
@@ -303,8 +341,11 @@ SCHEMAS: dict[str, Any] = {
             "start": TIME,
             "end": TIME,
             "status": {"type": "string"},
-            "meeting_url": {"type": "string", "format": "uri"},
+            "mode": MODE,
+            "meeting_url": MEETING_URL,
             "ics_url": {"type": "string", "format": "uri"},
+            "location": LOCATION,
+            "phone_call": PHONE_CALL,
         },
     },
     "Booking": {
@@ -325,9 +366,12 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
             "language": {"enum": ["da", "en"]},
-            "channel": {"enum": ["chat", "web", "sms"]},
-            "meeting_url": {"type": "string", "format": "uri"},
+            "channel": CHANNEL,
+            "mode": MODE,
+            "meeting_url": MEETING_URL,
             "ics_url": {"type": "string", "format": "uri"},
+            "location": LOCATION,
+            "phone_call": PHONE_CALL,
             "cancel_reason": {"type": "string"},
             "caseworker_note": {"type": "string", "description": "Staff only"},
         },
@@ -349,7 +393,8 @@ def document(server_url: str) -> dict[str, Any]:
         "info": {
             "title": "Borgerbooking API",
             "version": "1",
-            "description": "Booking of video meetings with the municipality. Errors are "
+            "description": "Booking of meetings with the municipality: by video, by phone "
+            "or in person. Errors are "
             '`{"error": {"code", "message"}}`, the message in the language of the request\'s '
             "`Accept-Language` (`da` or `en`; Danish by default); times are ISO 8601 with "
             "offset. Trusted callers send `Authorization: Bearer <service token>` and are "

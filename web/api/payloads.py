@@ -10,16 +10,26 @@ from flask_babel import gettext as _
 from booking import bookings as services
 from booking.bookings import BookingView
 from booking.meetings import LinkSettings, ics_url, meeting_url
+from booking.models import MeetingMode
 from booking.privacy import ConsentGiven
+from booking.slots import DEFAULT_MODE
 from web.api.validation import invalid, iso, obj_member, required_string, string, timestamp
 
+PHONE = MeetingMode.PHONE.value
 
-def links(reference: str) -> dict[str, str]:
+
+def links(reference: str, mode: str) -> dict[str, str]:
+    """`ics_url` always; `meeting_url` (the video meeting) only for a video meeting."""
     settings = LinkSettings.from_mapping(current_app.config)
-    return {
-        "meeting_url": meeting_url(settings, reference),
-        "ics_url": ics_url(settings, reference),
-    }
+    body = {"ics_url": ics_url(settings, reference)}
+    if mode == DEFAULT_MODE:
+        body["meeting_url"] = meeting_url(settings, reference)
+    return body
+
+
+def optional_mode(body: dict[str, Any]) -> str | None:
+    """The `mode` member, if given (checked against the service by the use case)."""
+    return string(body, "mode", max_length=20, required=False)
 
 
 def parse_booking_request(body: dict[str, Any]) -> services.BookingRequest:
@@ -49,7 +59,22 @@ def parse_booking_request(body: dict[str, Any]) -> services.BookingRequest:
         channel=required_string(body, "channel", max_length=10),
         consents=tuple(given),
         conversation_id=string(body, "conversation_id", max_length=255, required=False),
+        mode=optional_mode(body) or DEFAULT_MODE,
     )
+
+
+def meeting_details(booking: BookingView) -> dict[str, Any]:
+    """`location` for an in-person meeting, `phone_call` (who calls whom) for a phone one."""
+    if booking.place is not None:
+        return {
+            "location": {
+                "address": {lang: p.address for lang, p in booking.place.items()},
+                "directions": {lang: p.directions for lang, p in booking.place.items()},
+            }
+        }
+    if booking.mode == PHONE:
+        return {"phone_call": {"caller": "caseworker", "number": booking.citizen_phone}}
+    return {}
 
 
 def booking_json(booking: BookingView) -> dict[str, Any]:
@@ -67,8 +92,10 @@ def booking_json(booking: BookingView) -> dict[str, Any]:
         },
         "language": booking.language,
         "channel": booking.channel,
-        **links(booking.reference),
+        "mode": booking.mode,
+        **links(booking.reference, booking.mode),
     }
+    body.update(meeting_details(booking))
     if booking.cancel_reason:
         body["cancel_reason"] = booking.cancel_reason
     if booking.caseworker_note is not None:

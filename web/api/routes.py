@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from booking import bookings as services
 from booking.bookings import idempotency
-from booking.models import Service
+from booking.models import MeetingMode, Service
 from booking.privacy import active_texts
-from booking.slots import local_date, search_slots
+from booking.slots import local_date, search_slots, service_modes
 from web.api import blueprint
 from web.api.callers import (
     booking_auth,
@@ -29,7 +29,13 @@ from web.api.callers import (
     service_token_id,
 )
 from web.api.openapi import document
-from web.api.payloads import booking_json, links, parse_booking_request
+from web.api.payloads import (
+    booking_json,
+    links,
+    meeting_details,
+    optional_mode,
+    parse_booking_request,
+)
 from web.api.validation import (
     invalid,
     iso,
@@ -69,6 +75,9 @@ def create_booking() -> Any:
         idempotency_scope=idempotency_scope(),
         idempotency_key=key,
     )
+    view = services.get(
+        get_db(), created.reference, auth=services.ManageToken(created.manage_token), now=now()
+    )
     response: Response = jsonify(
         {
             "reference": created.reference,
@@ -77,7 +86,9 @@ def create_booking() -> Any:
             "start": iso(created.start),
             "end": iso(created.end),
             "status": created.status,
-            **links(created.reference),
+            "mode": created.mode,
+            **links(created.reference, created.mode),
+            **meeting_details(view),
         }
     )
     response.status_code = 201
@@ -117,9 +128,12 @@ def cancel_booking(reference: str) -> Any:
 def reschedule_booking(reference: str) -> Any:
     auth = booking_auth()
     body = json_body()
-    start = timestamp(required_string(body, "start", max_length=40))
+    mode = optional_mode(body)
+    # changing the mode is a move: without a new start the booking keeps its time
+    raw_start = string(body, "start", max_length=40, required=mode is None)
+    start = timestamp(raw_start) if raw_start is not None else None
     view = services.reschedule(
-        get_db(), reference, start, auth=auth, now=now(), settings=_settings()
+        get_db(), reference, start, auth=auth, now=now(), settings=_settings(), mode=mode
     )
     return _private(booking_json(view))
 
@@ -152,9 +166,24 @@ def list_services() -> Any:
                 "name": {"da": s.name_da, "en": s.name_en},
                 "description": {"da": s.description_da, "en": s.description_en},
                 "duration_minutes": s.duration_minutes,
+                **_modes_json(s),
             }
             for s in offered
         ]
+
+
+def _modes_json(service: Service) -> dict[str, Any]:
+    modes = service_modes(service)
+    body: dict[str, Any] = {"modes": modes}
+    if MeetingMode.IN_PERSON.value in modes:
+        body["in_person"] = {
+            "address": {"da": service.address_da, "en": service.address_en or service.address_da},
+            "directions": {
+                "da": service.directions_da,
+                "en": service.directions_en or service.directions_da,
+            },
+        }
+    return body
 
 
 @blueprint.get("/services/<code>/slots")
@@ -163,8 +192,9 @@ def list_slots(code: str) -> Any:
     moment = now()
     date_from = query_date("from", local_date(moment))
     date_to = query_date("to", date_from + timedelta(days=DEFAULT_SEARCH_DAYS - 1))
+    mode = request.args.get("mode") or None
     with get_db().transaction() as session:
-        slots = search_slots(session, code, date_from, date_to, now=moment)
+        slots = search_slots(session, code, date_from, date_to, now=moment, mode=mode)
     return [{"start": iso(s.start), "end": iso(s.end)} for s in slots]
 
 

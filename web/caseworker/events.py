@@ -14,11 +14,12 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from booking.meetings import display_phone, meeting_place, mode_name
 from booking.models import Absence, Booking, BookingStatus, OutboxMessage, WorkingHours
 from booking.slots import COPENHAGEN, local_date
 from web.caseworker.access import me
 from web.errors import ApiError
-from web.i18n import localized
+from web.i18n import current_language, localized
 
 MAX_CALENDAR_DAYS = 62
 FAILED_DELIVERY = ("failed", "undelivered")
@@ -106,12 +107,29 @@ def _meeting_event(meeting: Booking) -> dict[str, Any]:
     }.get(meeting.status, name)
     return {
         "id": meeting.reference,
-        "title": title,
+        "title": _with_place(meeting, title),
         "start": _local_iso(meeting.start_at),
         "end": _local_iso(meeting.end_at),
         "url": f"{request.script_root}/caseworker/meetings/{meeting.reference}",
-        "classNames": ["meeting", f"meeting--{meeting.status}"],
+        "classNames": ["meeting", f"meeting--{meeting.status}", f"meeting--{meeting.mode}"],
+        "extendedProps": {"mode": meeting.mode, "place": _place(meeting)},
     }
+
+
+def _with_place(meeting: Booking, title: str) -> str:
+    """'Telefonmøde: Samtale med Jobcenter · +45 20 30 40 50': the mode, and where or whom
+    to call, readable in the calendar itself (staff only: the caseworker's own meetings)."""
+    mode = mode_name(meeting.mode, current_language(), capital=True)
+    place = _place(meeting)
+    return f"{mode}: {title} · {place}" if place else f"{mode}: {title}"
+
+
+def _place(meeting: Booking) -> str:
+    """Where an in-person meeting is held; the number the caseworker calls for a phone one."""
+    if meeting.mode == "phone":
+        return display_phone(meeting.citizen_phone)
+    place = meeting_place(meeting, current_language())
+    return place.address if place else ""
 
 
 def _absence_event(absence: Absence) -> dict[str, Any]:

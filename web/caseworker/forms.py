@@ -23,13 +23,15 @@ def hours_form() -> dict[str, str]:
     return {f"day{d}": request.form.get(f"day{d}", "")[:200] for d in range(7)}
 
 
-def parse_week(form: dict[str, str]) -> tuple[dict[int, list[avail.Hours]], dict[str, str]]:
+def parse_week(
+    form: dict[str, str],
+) -> tuple[dict[int, list[avail.HoursWithModes]], dict[str, str]]:
     """The week's hours by weekday, and an error message for each day that did not parse."""
     errors: dict[str, str] = {}
-    week: dict[int, list[avail.Hours]] = {}
+    week: dict[int, list[avail.HoursWithModes]] = {}
     for day in range(7):
         try:
-            week[day] = avail.parse_day_hours(form[f"day{day}"], day)
+            week[day] = avail.parse_day_hours_with_modes(form[f"day{day}"], day)
         except ValidationFailed as exc:
             errors[f"day{day}"] = error_text(exc)
     return week, errors
@@ -53,9 +55,18 @@ def absence_field(exc: BookingError) -> str:
     return {"end": "end_date", None: "start_date"}.get(exc.field, exc.field or "start_date")
 
 
-def move_start() -> datetime:
-    """The new start a caseworker chose for a meeting (date and time in Copenhagen)."""
-    return avail.local_moment(request.form.get("date", ""), request.form.get("time", ""), "date")
+def move_start() -> datetime | None:
+    """The new start a caseworker chose for a meeting (date and time in Copenhagen); None when
+    both are left empty (only the mode changes)."""
+    day, clock = request.form.get("date", ""), request.form.get("time", "")
+    if not day and not clock:
+        return None
+    return avail.local_moment(day, clock, "date")
+
+
+def move_mode() -> str | None:
+    """The meeting mode chosen in the move form, if the form offered one."""
+    return request.form.get("mode") or None
 
 
 def move_field(exc: BookingError) -> str:

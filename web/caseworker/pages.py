@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from booking import slots as avail
 from booking.i18n import N_
+from booking.meetings import display_phone, meeting_place, mode_name
 from booking.models import OutboxMessage
 from web.caseworker.access import my_caseworker, own_booking
 from web.extensions import get_db, now
+from web.i18n import current_language
 from web.staff import audit
 
 # Message ids (English); the templates translate them with _().
@@ -39,6 +41,11 @@ OUTBOX_STATUSES = {
 }
 
 
+def mode_label(mode: str) -> str:
+    """'Telefonmøde' / 'Phone meeting', in the page's language."""
+    return mode_name(mode, current_language(), capital=True)
+
+
 def meeting_page(reference: str, *, errors: dict[str, str] | None = None, status: int = 200) -> Any:
     """Render the details page (also after a failed form, with its errors)."""
     with get_db().transaction() as db:
@@ -49,9 +56,15 @@ def meeting_page(reference: str, *, errors: dict[str, str] | None = None, status
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
         ).all()
         audit(db, "booking.view", booking=booking)
+        place = meeting_place(booking, current_language())
+        offered = avail.service_modes(booking.service)
     page = render_template(
         "caseworker/meeting.html",
         booking=booking,
+        mode_label=mode_label(booking.mode),
+        place=place,
+        call_number=display_phone(booking.citizen_phone) if booking.mode == "phone" else "",
+        modes=[(m, mode_label(m)) for m in offered],
         notifications=notifications,
         purposes=PURPOSES,
         statuses=STATUSES,

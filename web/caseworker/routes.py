@@ -162,8 +162,18 @@ def cancel_meeting(reference: str) -> Any:
     refused=_refused_beside(forms.move_field),
 )
 def move_meeting(reference: str) -> Any:
+    start, mode = forms.move_start(), forms.move_mode()
+    with get_db().transaction() as db:
+        current = db.scalar(select(Booking.mode).where(Booking.reference == reference))
     services.reschedule(
-        get_db(), reference, forms.move_start(), auth=_principal(), now=now(), settings=_settings()
+        get_db(),
+        reference,
+        start,
+        auth=_principal(),
+        now=now(),
+        settings=_settings(),
+        # the form always sends the mode; only a different one is a change of mode
+        mode=mode if mode != current or start is None else None,
     )
     with get_db().transaction() as db:
         moved = db.scalar(select(Booking.caseworker_id).where(Booking.reference == reference))

@@ -3,7 +3,9 @@
 The link carries the manage token once (`/booking/<reference>?token=…`); the page moves it into
 the signed session cookie and redirects to a URL without it, so the token does not linger in
 the address bar, the history or a Referer header. From there the citizen can see, move or
-cancel the meeting, stop SMS reminders, download or delete their data.
+cancel the meeting or change how it is held (video, phone, in person: a move like any
+other), download the calendar file (also the cancellation, so a calendar without e-mail
+invitations loses the entry too), stop SMS reminders, download or delete their data.
 """
 
 from __future__ import annotations
@@ -28,17 +30,18 @@ from flask_babel import gettext
 from booking import bookings as services
 from booking.bookings import BookingSettings, ManageToken, data_rights
 from booking.errors import BookingError, NotAllowed
-from booking.meetings import LinkSettings, ics_url, meeting_url
-from booking.models import ConsentPurpose
+from booking.meetings import LinkSettings, display_phone, ics_url, meeting_url, mode_name
+from booking.models import ConsentPurpose, MeetingMode
 from booking.privacy import has_active_consent
-from booking.slots import COPENHAGEN, search_slots
+from booking.slots import COPENHAGEN, search_slots, service_modes
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
 from web.extensions import get_conversations, get_db, now
-from web.i18n import error_text, prefer_language
+from web.i18n import current_language, error_text, prefer_language
 from web.manage import blueprint
 from web.manage.meeting_window import join_state
 
+PHONE = MeetingMode.PHONE.value
 SESSION_KEY = "manage_tokens"
 MOVE_DAYS = 14
 
@@ -81,6 +84,7 @@ def show(reference: str) -> Any:
         view = services.BookingView.of(booking, staff=False)
         sms_active = has_active_consent(booking, ConsentPurpose.SMS_REMINDERS.value)
         joining = join_state(booking, current_app.config, now=now())
+        offered = service_modes(booking.service)
     links = LinkSettings.from_mapping(current_app.config)
     prefer_language(view.language)
     return render_template(
@@ -91,7 +95,15 @@ def show(reference: str) -> Any:
         ics_url=ics_url(links, view.reference),
         sms_active=sms_active,
         joining=joining,
+        mode_label=mode_name(view.mode, current_language(), capital=True),
+        call_number=display_phone(view.citizen_phone) if view.mode == PHONE else "",
+        place=view.place.get(current_language()) if view.place else None,
+        modes=_mode_choices(offered),
     )
+
+
+def _mode_choices(modes: list[str]) -> list[tuple[str, str]]:
+    return [(m, mode_name(m, current_language(), capital=True)) for m in modes]
 
 
 def _change(reference: str, make: Callable[[], object], done: str, back: str) -> Any:
@@ -125,6 +137,21 @@ def cancel(reference: str) -> Any:
     )
 
 
+@blueprint.post("/<reference>/mode")
+def change_mode(reference: str) -> Any:
+    """Change only the meeting mode, keeping the time: a move like any other."""
+    auth = _auth(reference)
+    mode = request.form.get("mode") or ""
+    return _change(
+        reference,
+        lambda: services.reschedule(
+            get_db(), reference, None, auth=auth, now=now(), settings=_settings(), mode=mode
+        ),
+        gettext("The meeting mode has been changed."),
+        back=url_for("manage.show", reference=reference),
+    )
+
+
 @blueprint.get("/<reference>/move")
 def move_form(reference: str) -> Any:
     auth = _auth(reference)
@@ -133,16 +160,26 @@ def move_form(reference: str) -> Any:
     first = _parse_date(request.args.get("from")) or today
     first = max(first, today)
     with get_db().transaction() as db_session:
+        booking = services.authorised_booking(db_session, reference, auth)
+        offered = service_modes(booking.service)
+        mode = request.args.get("mode") if request.args.get("mode") in offered else view.mode
         slots = search_slots(
-            db_session, view.service, first, first + timedelta(days=MOVE_DAYS), now=now()
+            db_session,
+            view.service,
+            first,
+            first + timedelta(days=MOVE_DAYS),
+            now=now(),
+            mode=mode,
         )
-    slots = [s for s in slots if s.start != view.start]
+    slots = [s for s in slots if s.start != view.start or mode != view.mode]
     prefer_language(view.language)
     return render_template(
         "manage/move.html",
         booking=view,
         slots=[(iso(s.start), s.start) for s in slots],
         next_from=(first + timedelta(days=MOVE_DAYS + 1)).isoformat(),
+        mode=mode,
+        modes=_mode_choices(offered),
     )
 
 
@@ -154,10 +191,11 @@ def move(reference: str) -> Any:
     except ApiError:
         flash(gettext("Choose a new time."), "error")
         return redirect(url_for("manage.move_form", reference=reference)), 303
+    mode = request.form.get("mode") or None
     return _change(
         reference,
         lambda: services.reschedule(
-            get_db(), reference, start, auth=auth, now=now(), settings=_settings()
+            get_db(), reference, start, auth=auth, now=now(), settings=_settings(), mode=mode
         ),
         gettext("The meeting has been moved."),
         back=url_for("manage.move_form", reference=reference),

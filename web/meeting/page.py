@@ -14,14 +14,19 @@ from booking.meetings import (
     Participant,
     caseworker_participant,
     citizen_participant,
+    display_phone,
+    meeting_place,
     meeting_state,
     meeting_window,
     mint_token,
+    mode_name,
     room_name,
 )
-from booking.models import Booking
+from booking.models import Booking, MeetingMode
 from web.extensions import now
-from web.i18n import prefer_language
+from web.i18n import current_language, prefer_language
+
+VIDEO, PHONE = MeetingMode.VIDEO.value, MeetingMode.PHONE.value
 
 
 def render_meeting(
@@ -36,7 +41,8 @@ def render_meeting(
     """The meeting page for `role` ("caseworker" or "citizen") of this booking.
 
     Inside the meeting window it embeds Jitsi with a freshly minted token (the caseworker as
-    owner, the citizen as member); outside it, or for a cancelled booking, it says so. The
+    owner, the citizen as member); outside it, or for a cancelled booking, it says so. A phone
+    or in-person meeting gets no room and no token: the page says who calls whom, or where. The
     booking's `service` (and for a caseworker its `caseworker`) must be loaded.
     """
     settings = JitsiSettings.from_mapping(current_app.config)
@@ -49,8 +55,9 @@ def render_meeting(
         participant = citizen_participant(booking, display_name)
     else:
         raise ValueError(f"unknown meeting role {role!r}")
+    video = booking.mode == VIDEO
     token = None
-    if state is MeetingState.OPEN:
+    if video and state is MeetingState.OPEN:
         token = mint_token(settings, booking, participant, now=moment)
     opens_at = meeting_window(booking, settings).opens_at
     if role == "citizen":
@@ -62,8 +69,12 @@ def render_meeting(
         state=state.value,
         participant=participant,
         jitsi_domain=settings.domain,
-        room=room_name(booking),
+        room=room_name(booking) if video else None,
         jwt=token,
+        video=video,
+        mode_label=mode_name(booking.mode, current_language(), capital=True),
+        place=meeting_place(booking, current_language()),
+        call_number=display_phone(booking.citizen_phone) if booking.mode == PHONE else "",
         opens_at=opens_at,
         opens_in_seconds=max(0, int((opens_at - moment).total_seconds())),
         back_url=back_url,
@@ -71,6 +82,12 @@ def render_meeting(
         sms_reminders_active=sms_reminders_active,
     )
     response = make_response(page)
+    if not video:
+        # nothing to embed: the site's own strict policy (web.security) stays in force
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Meeting-State"] = state.value
+        return response
     _meeting_headers(response, settings.domain)
     response.headers["X-Meeting-State"] = state.value
     return response

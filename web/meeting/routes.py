@@ -30,6 +30,7 @@ from booking.meetings import (
     caseworker_for_feed_token,
     citizen_invite,
     feed_bookings,
+    invite_method,
     verify_link_key,
 )
 from booking.models import Booking, Caseworker, ConsentPurpose, User
@@ -102,10 +103,11 @@ def invite(reference: str, key: str) -> Response:
         booking = _citizen_booking(db, reference, key)
         body = citizen_invite(booking, CalendarSettings.from_mapping(current_app.config), now=now())
         _audit(db, booking, "invite.download")
-    method = "CANCEL" if booking.status == "cancelled" else "REQUEST"
     response = make_response(body)
-    response.headers["Content-Type"] = f"text/calendar; charset=utf-8; method={method}"
-    response.headers["Content-Disposition"] = f'attachment; filename="videomoede-{reference}.ics"'
+    response.headers["Content-Type"] = (
+        f"text/calendar; charset=utf-8; method={invite_method(booking)}"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="moede-{reference}.ics"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
