@@ -17,6 +17,7 @@ from booking.bookings.phone import normalise_phone
 from booking.errors import InvalidStart, ValidationFailed
 from booking.i18n import N_
 from booking.models import Channel
+from booking.names import NAME_PROBLEMS, name_problem
 from booking.notify import NotifySettings
 from booking.privacy import ConsentGiven
 from booking.staff import check_email
@@ -82,11 +83,15 @@ def require_offset(start: datetime) -> None:
 def clean_request(request: BookingRequest) -> BookingRequest:
     """Check and normalise the citizen's input; raises `ValidationFailed` naming the field."""
     name = " ".join(request.name.split()) if isinstance(request.name, str) else ""
-    if not 1 <= len(name) <= MAX_NAME_LENGTH or has_control_characters(name):
+    if not 1 <= len(name) <= MAX_NAME_LENGTH:
         raise ValidationFailed(
             N_("Enter your name (at most 200 characters)."),
             field="citizen.name",
         )
+    # tabs and line breaks were collapsed to spaces above; any other control character is refused
+    problem = name_problem(name)
+    if problem is not None:
+        raise ValidationFailed(NAME_PROBLEMS[problem], field="citizen.name")
     email = None
     if request.email not in (None, ""):
         try:
