@@ -109,12 +109,22 @@ def booking_requests(
         body: dict[str, object] = {
             "service": service,
             "start": start.isoformat(),
-            "citizen": {"name": f"Bench Borger {i}", "phone": f"+4526{i % 1_000_000:06d}"},
+            "citizen": {"name": f"Bench Borger {letters(i)}", "phone": f"+4526{i % 1_000_000:06d}"},
             "language": "da",
             "channel": "web",
             "consents": [{"purpose": "booking", "text_version": consent_version}],
         }
         yield ("POST", "/api/v1/bookings", body)
+
+
+def letters(number: int) -> str:
+    """A name part for `number` in letters ("A", "B", …, "BA"): names may not hold digits."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = chr(ord("A") + digit) + word
+        if number == 0:
+            return word
 
 
 def probe(base_url: str, request: Request) -> tuple[int, str]:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from booking.db import Database
+from booking.names import redact_cpr
 from web.config import Config, load_config
 
 
@@ -50,6 +51,8 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    # a name stored before the name rule may hold a CPR number: templates show it redacted
+    app.add_template_filter(redact_cpr, "redact_cpr")
     cli.init_app(app)
     # One package per area, each a blueprint that brings its own URL prefix and hooks.
     for area in (

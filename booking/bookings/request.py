@@ -17,6 +17,7 @@ from booking.bookings.phone import normalise_phone
 from booking.errors import InvalidStart, ValidationFailed
 from booking.i18n import N_
 from booking.models import Channel
+from booking.names import NAME_PROBLEMS, name_problem
 from booking.notify import NotifySettings
 from booking.privacy import ConsentGiven
 from booking.slots import DEFAULT_MODE, MODES, UNKNOWN_MODE
@@ -89,11 +90,15 @@ def require_offset(start: datetime) -> None:
 def clean_name(raw: str) -> str:
     """The citizen's name with its spacing normalised; `ValidationFailed` on `citizen.name`."""
     name = " ".join(raw.split()) if isinstance(raw, str) else ""
-    if not 1 <= len(name) <= MAX_NAME_LENGTH or has_control_characters(name):
+    if not 1 <= len(name) <= MAX_NAME_LENGTH:
         raise ValidationFailed(
             N_("Enter your name (at most 200 characters)."),
             field="citizen.name",
         )
+    # tabs and line breaks were collapsed to spaces above; any other control character is refused
+    problem = name_problem(name)
+    if problem is not None:
+        raise ValidationFailed(NAME_PROBLEMS[problem], field="citizen.name")
     return name
 
 

@@ -34,6 +34,7 @@ from booking.i18n import N_, translate
 from booking.meetings.links import LinkSettings, meeting_url
 from booking.meetings.modes import PHONE, VIDEO, how_to_meet, meeting_place, mode_name
 from booking.models import Booking, BookingStatus
+from booking.names import redact_cpr
 from booking.slots import COPENHAGEN
 
 PRODID = "-//Borgerbooking//Borgerbooking//DA"
@@ -153,7 +154,7 @@ def citizen_invite(booking: Booking, settings: CalendarSettings, *, now: datetim
     event.add("organizer", _organizer(settings))
     if booking.citizen_email:
         attendee = vCalAddress(f"mailto:{booking.citizen_email}")
-        attendee.params["cn"] = vText(booking.citizen_name or booking.citizen_email)
+        attendee.params["cn"] = vText(redact_cpr(booking.citizen_name) or booking.citizen_email)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["rsvp"] = vText("FALSE")
         event.add("attendee", attendee)

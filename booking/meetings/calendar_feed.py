@@ -20,6 +20,7 @@ from booking.i18n import DEFAULT_LANGUAGE, N_, translate
 from booking.meetings.calendar import CalendarSettings, new_calendar
 from booking.meetings.modes import IN_PERSON, PHONE, VIDEO, meeting_place, mode_name
 from booking.models import Booking, BookingStatus, Caseworker
+from booking.names import REDACTED, redact_cpr
 from booking.slots import COPENHAGEN
 
 # A calendar app fetches the feed without a session or a language preference: the default.
@@ -65,7 +66,7 @@ def caseworker_for_feed_token(session: Session, token: str) -> Caseworker | None
 
 def minimised_name(full_name: str | None) -> str:
     """First name and the initial of the last name: "Anna Marie Jensen" → "Anna J."."""
-    parts = (full_name or "").split()
+    parts = [p for p in (redact_cpr(full_name) or "").split() if p != REDACTED]
     if not parts:
         return "borger"
     if len(parts) == 1:

@@ -22,6 +22,7 @@ import jwt
 from booking.errors import InvalidState
 from booking.i18n import N_
 from booking.models import Booking, BookingStatus, Caseworker
+from booking.names import redact_cpr
 
 # 20 random bytes = 160 bits, as 40 lower-case hex characters: unguessable, URL-safe, and a
 # valid Jitsi room name that carries nothing about the citizen or the booking.
@@ -105,7 +106,7 @@ class Participant:
 
 def citizen_participant(booking: Booking, display_name: str | None = None) -> Participant:
     """The citizen of a booking. No e-mail is passed on: Jitsi does not need it."""
-    name = display_name or booking.citizen_name or "Borger"
+    name = redact_cpr(display_name or booking.citizen_name) or "Borger"
     return Participant(MeetingRole.CITIZEN, f"citizen-{booking.id}", name.strip())
 
 

@@ -11,6 +11,7 @@ from booking import bookings as services
 from booking.bookings import BookingView
 from booking.meetings import LinkSettings, ics_url, meeting_url
 from booking.models import MeetingMode
+from booking.names import redact_cpr
 from booking.privacy import ConsentGiven
 from booking.slots import DEFAULT_MODE
 from web.api.validation import invalid, iso, obj_member, required_string, string, timestamp
@@ -86,7 +87,7 @@ def booking_json(booking: BookingView) -> dict[str, Any]:
         "end": iso(booking.end),
         "status": booking.status,
         "citizen": {
-            "name": booking.citizen_name,
+            "name": redact_cpr(booking.citizen_name),
             "phone": booking.citizen_phone,
             "email": booking.citizen_email,
         },
