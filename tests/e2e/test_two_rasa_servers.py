@@ -86,5 +86,8 @@ def test_messages_sent_at_the_same_moment_to_both_servers_are_all_kept_in_order(
     assert kinds[0] == "user" and all(
         not (a == "user" and b == "user") for a, b in zip(kinds, kinds[1:], strict=False)
     )
-    timestamps = [e["timestamp"] for e in events]
-    assert timestamps == sorted(timestamps)
+    # the turns were taken in one after another: the user events' times only go forward (within
+    # a turn Rasa stamps an action's ActionExecuted after the events the action made, so the
+    # times of all events are not monotonic even on one server)
+    user_times = [e["timestamp"] for e in events if e["event"] == "user"]
+    assert user_times == sorted(user_times)
