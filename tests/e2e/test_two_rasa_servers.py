@@ -49,17 +49,24 @@ def test_turns_alternating_between_two_servers_make_one_conversation(assistant, 
         b["payload"] for r in replies for b in r.get("buttons", []) if "service" in b["payload"]
     )
     replies = say(servers[1], sender, service)
+    modes = [
+        b["payload"] for r in replies for b in r.get("buttons", []) if '"mode"' in b["payload"]
+    ]
+    assert modes, replies  # the second server knew the form and the chosen service
+    mode = next(payload for payload in modes if "video" in payload)
+    replies = say(servers[0], sender, mode)
     times = [b for r in replies for b in r.get("buttons", []) if "meeting_time" in b["payload"]]
-    assert times, replies  # the second server knew the form and the chosen service
+    assert times, replies  # the first server knew the service and the mode chosen on the second
     assert "navn" in "\n".join(
-        r.get("text", "") for r in say(servers[0], sender, times[0]["payload"])
+        r.get("text", "") for r in say(servers[1], sender, times[0]["payload"])
     )
-    assert "mobilnummer" in "\n".join(r.get("text", "") for r in say(servers[1], sender, "Ib Holm"))
+    assert "mobilnummer" in "\n".join(r.get("text", "") for r in say(servers[0], sender, "Ib Holm"))
 
     tracker = assistant.tracker(sender)
     texts = [e["text"] for e in tracker["events"] if e["event"] == "user"]
-    assert texts == ["jeg vil gerne booke et møde", service, times[0]["payload"], "Ib Holm"]
+    assert texts == ["jeg vil gerne booke et møde", service, mode, times[0]["payload"], "Ib Holm"]
     assert tracker["slots"]["citizen_name"] == "Ib Holm"
+    assert tracker["slots"]["mode"] == "video"
     assert tracker["active_loop"]["name"] == "booking_form"
     chosen = json.loads(times[0]["payload"][len("/inform") :])["meeting_time"]
     assert tracker["slots"]["meeting_time"] == chosen
