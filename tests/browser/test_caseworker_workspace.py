@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,26 +17,14 @@ from sqlalchemy import select
 
 from booking.models import Booking
 from tests.support.app import database_of, make_app, serving
+from tests.support.browser import AXE, ROOT, SCREENSHOTS, axe_violations, launch
 from tests.support.clock import NOW, Clock
 from tests.support.staff import ADMIN_EMAIL, PASSWORD, make_booking, make_user, offer_alone, seed
 from web.cli import upgrade_database
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VENDOR = ROOT / "web" / "static" / "vendor" / "fullcalendar" / "index.global.min.js"
-SCREENSHOTS = ROOT / "reports" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 EMAIL = "mette.jensen@example.dk"
 
 
@@ -75,10 +62,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: install the Debian package chromium (make setup)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -190,22 +175,11 @@ def test_the_workspace_works_on_a_phone(browser: Browser, site: Site) -> None:
     context.close()
 
 
-def _axe(page: Page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
 def test_every_caseworker_and_admin_page_passes_axe(browser: Browser, site: Site) -> None:
     context = _context(browser, bypass_csp=True)
     page = _page(context, site)
     pages = {"/login": page.goto(site.url("/login"))}
-    violations = {"/login": _axe(page)}
+    violations = {"/login": axe_violations(page)}
     _login(page, site)
     for path in [
         "/caseworker/",
@@ -218,25 +192,25 @@ def test_every_caseworker_and_admin_page_passes_axe(browser: Browser, site: Site
         pages[path] = page.goto(site.url(path))
         if path == "/caseworker/calendar":
             page.locator(".fc-event").first.wait_for()
-        violations[path] = _axe(page)
+        violations[path] = axe_violations(page)
     # Pages after a form: the new feed URL, and a form with errors.
     page.goto(site.url("/caseworker/subscription"))
     page.get_by_role("button", name="Lav adresse").click()
     expect(page.locator("#feed-url")).to_be_visible()
-    violations["/caseworker/subscription (new URL)"] = _axe(page)
+    violations["/caseworker/subscription (new URL)"] = axe_violations(page)
     page.goto(site.url("/caseworker/availability"))
     page.get_by_label("Mandag").fill("nonsense")
     page.get_by_role("button", name="Gem arbejdstider").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    violations["/caseworker/availability (errors)"] = _axe(page)
+    violations["/caseworker/availability (errors)"] = axe_violations(page)
 
     page.get_by_role("button", name="Log ud").click()
     _login(page, site, "admin@example.dk")
     pages["/admin/"] = page.goto(site.url("/admin/"))
-    violations["/admin/"] = _axe(page)
+    violations["/admin/"] = axe_violations(page)
     page.get_by_role("button", name="Opret medarbejder").click()
     expect(page.locator(".error-summary")).to_be_visible()
-    violations["/admin/ (errors)"] = _axe(page)
+    violations["/admin/ (errors)"] = axe_violations(page)
 
     assert all(r is not None and r.status == 200 for r in pages.values()), {
         p: r.status if r else None for p, r in pages.items()

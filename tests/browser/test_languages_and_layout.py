@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,21 +16,22 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.support import api
 from tests.support.app import database_of, make_app, serving
+from tests.support.browser import (
+    AXE,
+    SCREENSHOTS,
+    WIDTHS,
+    axe_violations,
+    horizontal_overflow,
+    launch,
+)
 from tests.support.clock import NOW, Clock
 from tests.support.staff import PASSWORD, make_booking, make_user, seed
 from web.cli import upgrade_database
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "reports" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 EMAIL = "mette.jensen@example.dk"
 LANGUAGES = ("da", "en")
-WIDTHS = (1280, 320)
 
 
 class Site:
@@ -75,10 +75,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: install the Debian package chromium (make setup)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -101,26 +99,6 @@ def _login(page: Page, site: Site) -> None:
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
     page.wait_for_url("**/caseworker/**")
-
-
-def _axe(page: Page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-
-
-def _sideways(page: Page) -> int:
-    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
-    return int(
-        page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-    )
 
 
 def _citizen_pages(site: Site) -> list[str]:
@@ -155,8 +133,8 @@ def test_citizen_pages_are_one_language_fit_the_screen_and_pass_axe(
             name = path.strip("/").replace("/", "-") or "home"
             page.screenshot(path=str(SCREENSHOTS / f"i18n-{name}-{language}-{width}.png"))
             if width == 320:
-                found[f"{path} {language} sideways px"] = _sideways(page) or None
-            found[f"{path} {language} axe"] = _axe(page) or None
+                found[f"{path} {language} sideways px"] = horizontal_overflow(page) or None
+            found[f"{path} {language} axe"] = axe_violations(page) or None
     context.close()
     assert {k: v for k, v in found.items() if v} == {}
 
@@ -175,8 +153,8 @@ def test_staff_pages_in_english_fit_the_screen_and_pass_axe(
             page.goto(site.url(f"{path}?lang={language}"))
             assert page.get_attribute("html", "lang") == language, path
             if width == 320:
-                found[f"{path} {language} sideways px"] = _sideways(page) or None
-            found[f"{path} {language} axe"] = _axe(page) or None
+                found[f"{path} {language} sideways px"] = horizontal_overflow(page) or None
+            found[f"{path} {language} axe"] = axe_violations(page) or None
     page.goto(site.url(f"/caseworker/meetings/{site.meeting}?lang=en"))
     page.screenshot(
         path=str(SCREENSHOTS / f"i18n-caseworker-meeting-en-{width}.png"), full_page=True

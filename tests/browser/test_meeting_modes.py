@@ -10,18 +10,16 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.test_caseworker_workspace import (  # noqa: F401 - the browser fixture
-    AXE,
     EMAIL,
-    SCREENSHOTS,
     VENDOR,
     Site,
-    _axe,
     _context,
     _login,
     _page,
     browser,
 )
 from tests.support.app import database_of, make_app, serving
+from tests.support.browser import AXE, SCREENSHOTS, axe_violations
 from tests.support.clock import NOW, Clock
 from tests.support.staff import make_booking, make_user, offer_alone, seed
 from web.cli import upgrade_database
@@ -112,6 +110,6 @@ def test_the_mode_pages_pass_axe(
         assert response is not None and response.status == 200
         if path.endswith("calendar"):
             page.locator(".fc-event").first.wait_for()
-        violations[path] = _axe(page)
+        violations[path] = axe_violations(page)
     assert {p: v for p, v in violations.items() if v} == {}
     context.close()
