@@ -28,13 +28,15 @@ help:
 $(STAMPS):
 	mkdir -p $(STAMPS)
 
-# Debian packages the tests and the run need: PostgreSQL (tests) and Chromium (browser tests).
+# Debian packages the tests and the run need: PostgreSQL (tests), Chromium (browser tests) and
+# Redis (Rasa's lock store in the tests with two Rasa servers; production with REDIS_URL).
 $(STAMPS)/system-deps: | $(STAMPS)
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null; then \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null \
+	    || ! command -v redis-server >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium redis-server >/dev/null; \
 	  else \
-	    echo "Please install the Debian packages postgresql and chromium (needs root)."; exit 1; \
+	    echo "Please install the Debian packages postgresql, chromium and redis-server (needs root)."; exit 1; \
 	  fi; \
 	fi
 	touch $@

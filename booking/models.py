@@ -250,6 +250,9 @@ class Booking(Base):
     # It lives beside the confirmation link's token, so managing the booking in the chat does
     # not break the link in the citizen's SMS or e-mail; a new lookup replaces only this one.
     lookup_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # The assistant conversation (Rasa sender id) the booking was made in: erasure and
+    # retention delete that conversation too. Cleared once it is deleted.
+    conversation_id: Mapped[str | None] = mapped_column(String(255))
     # iCalendar SEQUENCE: bumped on every change the citizen's calendar must follow.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     caseworker_note: Mapped[str | None] = mapped_column(Text)
@@ -274,6 +277,7 @@ class Booking(Base):
         Index("ix_bookings_caseworker_start", "caseworker_id", "start_at"),
         Index("ix_bookings_start", "start_at"),
         Index("ix_bookings_phone", "citizen_phone"),
+        Index("ix_bookings_conversation", "conversation_id"),
     )
 
 

@@ -32,7 +32,7 @@ bot-test-nlu: $(BOT_MODEL)
 # contract test against the real web app under gunicorn, and the end-to-end chats with rasa and
 # the action server). --confcutdir keeps pytest from loading conftest.py files above
 # tests/actions, i.e. tests/conftest.py, whose fixtures need the web venv's Flask.
-BOT_PYTEST_DIRS := tests/actions tests/channels tests/e2e
+BOT_PYTEST_DIRS := tests/actions tests/channels tests/stores tests/e2e
 bot-pytest: $(BOT_MODEL) $(VENV)/.installed
 	$(BOTVENV)/bin/pytest -q --confcutdir=tests/actions $(BOT_PYTEST_DIRS)
 

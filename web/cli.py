@@ -14,9 +14,9 @@ from flask.cli import AppGroup, with_appcontext
 from booking.demo import seed_demo, seed_demo_meetings, seed_demo_users
 from booking.errors import ValidationFailed
 from booking.models import Role, utcnow
-from booking.privacy import record_event
+from booking.privacy import apply_retention, due_for_retention, record_event
 from booking.staff import accounts
-from web.extensions import get_db, now
+from web.extensions import get_conversations, get_db, now
 from web.worker import worker_command
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -106,8 +106,40 @@ def create_admin_command(email: str) -> None:
     click.echo(f"Admin created: {accounts.normalise_email(email)}")
 
 
+@click.command("retention")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="Only list what would be anonymised or deleted.")
+def retention_command(dry_run: bool) -> None:
+    """Apply retention now (the worker does it hourly); --dry-run lists what it would do."""
+    moment, conversations = now(), get_conversations()
+    if not dry_run:
+        with get_db().transaction() as session:
+            report = apply_retention(session, now=moment, conversations=conversations)
+        click.echo(
+            f"anonymised {report.bookings_anonymised} booking(s), "
+            f"deleted {report.conversations_deleted} conversation(s)"
+        )
+        return
+    with get_db().transaction() as session:
+        due = due_for_retention(session, now=moment)
+    click.echo(f"Bookings to anonymise: {len(due)}")
+    for item in due:
+        conversation = f" conversation {item.conversation_id}" if item.conversation_id else ""
+        click.echo(
+            f"  {item.reference} {item.service} ended {item.ended_at:%Y-%m-%d}{conversation}"
+        )
+    if conversations is None:
+        click.echo("Conversations: TRACKER_STORE_URL is not set; none are reached.")
+        return
+    expired = conversations.expired(now=moment)
+    click.echo(f"Conversations to delete (older than their retention): {len(expired)}")
+    for conversation in expired:
+        click.echo(f"  {conversation.sender_id} last message {conversation.last_event_at:%Y-%m-%d}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(retention_command)

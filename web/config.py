@@ -54,6 +54,8 @@ class Config:
 
         # SMS: console backend unless Twilio credentials are set.
         self.SMS_BACKEND = _env("SMS_BACKEND", "")
+        # memory | console | smtp; empty: smtp with SMTP_HOST, else console
+        self.EMAIL_BACKEND = _env("EMAIL_BACKEND", "")
         self.TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
         self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
         self.TWILIO_FROM = _env("TWILIO_FROM")
@@ -102,6 +104,13 @@ class Config:
         self.RASA_URL = _env("RASA_URL", "http://127.0.0.1:5005").rstrip("/")
         # The municipal sites allowed to embed the chat widget (comma-separated origins).
         self.WIDGET_ORIGINS = [o.strip() for o in _env("WIDGET_ORIGINS").split(",") if o.strip()]
+        # The assistant's tracker database (the same TRACKER_STORE_URL Rasa uses): erasure and
+        # retention delete conversations there. Empty: conversations are not reached.
+        self.TRACKER_STORE_URL = _env("TRACKER_STORE_URL")
+        self.CONVERSATION_RETENTION_DAYS = _int("CONVERSATION_RETENTION_DAYS", 30)
+        # as Rasa's tracker store reads them (bot/stores/tracker_store.py); shown on /privacy
+        self.TRANSCRIPT_RETENTION_DAYS = _int("TRANSCRIPT_RETENTION_DAYS", 30)
+        self.SEALED_MAX_AGE_MINUTES = _int("SEALED_MAX_AGE_MINUTES", 60)
 
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
         self.SESSION_COOKIE_HTTPONLY = True
@@ -128,6 +137,10 @@ class DevelopmentConfig(Config):
         self.JITSI_DOMAIN = _env("JITSI_DOMAIN", "meet.jit.si")
         self.SECRET_KEY = self.SECRET_KEY or _dev_secret()
         self.SERVICE_TOKENS = self.SERVICE_TOKENS or [_env("BOOKING_API_TOKEN", "dev-token")]
+        # where `bot/serve rasa` keeps conversations in development
+        self.TRACKER_STORE_URL = self.TRACKER_STORE_URL or (
+            f"sqlite:///{ROOT / 'instance' / 'conversations.db'}"
+        )
 
 
 class TestConfig(Config):

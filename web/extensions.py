@@ -11,6 +11,7 @@ from flask_limiter.util import get_remote_address
 
 from booking.db import Database
 from booking.notify import SmsSender, sms_sender_from_config
+from booking.privacy import ConversationStore
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -19,11 +20,23 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
     app.extensions["sms_sender"] = sms_sender_from_config(app.config)
+    url = app.config.get("TRACKER_STORE_URL")
+    app.extensions["conversations"] = (
+        ConversationStore(url, retention_days=int(app.config["CONVERSATION_RETENTION_DAYS"]))
+        if url
+        else None
+    )
 
 
 def get_db() -> Database:
     db: Database = current_app.extensions["database"]
     return db
+
+
+def get_conversations() -> ConversationStore | None:
+    """The assistant's tracker database, for erasure and retention; None if not configured."""
+    store: ConversationStore | None = current_app.extensions.get("conversations")
+    return store
 
 
 def get_sms_sender() -> SmsSender:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 
 from booking.errors import BookingError
@@ -34,6 +34,8 @@ def chosen_language() -> str | None:
 
 def select_language() -> str:
     """The language of this request: query string, then cookie, then Accept-Language."""
+    if not has_request_context():  # e.g. a CLI command: the default language
+        return DEFAULT_LANGUAGE
     chosen = chosen_language()
     if chosen:
         return chosen

@@ -17,7 +17,7 @@ from flask import current_app
 
 from booking.notify import DispatchSettings, Senders, email_sender_from_config, run_worker
 from booking.privacy import apply_retention
-from web.extensions import get_db, get_sms_sender, now
+from web.extensions import get_conversations, get_db, get_sms_sender, now
 
 
 @click.command("worker")
@@ -39,9 +39,11 @@ def worker_command(once: bool) -> None:
 
     def retention(now: datetime) -> None:
         with db.transaction() as session:
-            report = apply_retention(session, now=now)
+            report = apply_retention(session, now=now, conversations=get_conversations())
         if report.bookings_anonymised:
             click.echo(f"worker: anonymised {report.bookings_anonymised} booking(s)", err=True)
+        if report.conversations_deleted:
+            click.echo(f"worker: deleted {report.conversations_deleted} conversation(s)", err=True)
 
     sent = run_worker(
         db,

@@ -84,4 +84,6 @@ def booking_body(tracker: Tracker, language: str) -> dict[str, Any]:
         "language": language,
         "channel": channel,
         "consents": consents,
+        # erasure and retention of the booking reach this conversation too
+        "conversation_id": tracker.sender_id,
     }

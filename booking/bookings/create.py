@@ -117,6 +117,7 @@ def book(
                 citizen_email=request.email,
                 language=request.language,
                 channel=request.channel,
+                conversation_id=request.conversation_id,
                 room_name=room_name,
                 manage_token_hash=token_hash,
                 sequence=0,

@@ -18,7 +18,7 @@ from booking.errors import InvalidState
 from booking.i18n import N_
 from booking.models import BookingStatus, ConsentPurpose
 from booking.notify import stop_booking_sms_reminders
-from booking.privacy import anonymise_booking, export_booking
+from booking.privacy import ConversationStore, anonymise_booking, export_booking
 
 
 def export(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> dict[str, Any]:
@@ -42,8 +42,16 @@ def withdraw_sms_reminders(
         return changed
 
 
-def erase(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> None:
-    """Cancel the meeting if it is still ahead, then delete the citizen's personal data.
+def erase(
+    db: Database,
+    reference: str,
+    *,
+    auth: ManageToken,
+    now: datetime,
+    conversations: ConversationStore | None = None,
+) -> None:
+    """Cancel the meeting if it is still ahead, then delete the citizen's personal data, and the
+    assistant conversation the booking was made in (with a `conversations` store).
 
     No message is sent afterwards: the phone number and e-mail are gone. The manage token is
     replaced by an unknown one and the lookup token dropped, so no link works any more.
@@ -57,6 +65,8 @@ def erase(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> 
             booking.cancelled_at = now
             booking.cancelled_by = "citizen"
             booking.sequence += 1
-        anonymise_booking(session, booking, now=now, reason="citizen_request")
+        anonymise_booking(
+            session, booking, now=now, reason="citizen_request", conversations=conversations
+        )
         booking.manage_token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
         booking.lookup_token_hash = None

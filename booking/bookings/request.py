@@ -24,6 +24,7 @@ from booking.staff import check_email
 LANGUAGES = ("da", "en")
 CHANNELS = tuple(c.value for c in Channel)
 MAX_NAME_LENGTH = 200
+MAX_CONVERSATION_ID_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class BookingRequest:
     language: str = "da"
     channel: str = Channel.WEB.value
     consents: tuple[ConsentGiven, ...] = ()
+    # the assistant conversation (Rasa sender id) the booking is made in, if any
+    conversation_id: str | None = None
 
     def fingerprint(self) -> str:
         return idempotency.request_fingerprint(
@@ -117,5 +120,10 @@ def clean_request(request: BookingRequest) -> BookingRequest:
             N_("Channel must be chat, web or sms."),
             field="channel",
         )
+    if request.conversation_id is not None and (
+        not 1 <= len(request.conversation_id) <= MAX_CONVERSATION_ID_LENGTH
+        or has_control_characters(request.conversation_id)
+    ):
+        raise ValidationFailed(N_("Invalid conversation id."), field="conversation_id")
     require_offset(request.start)
     return replace(request, name=name, phone=normalise_phone(request.phone), email=email)

@@ -3,7 +3,8 @@
 Consent texts and the append-only consent records (`consent`), the audit log of who saw or
 changed what (`audit`), what the citizen's rights mean for the data held: the export and the
 anonymisation (`personal_data`), and retention, which anonymises when a booking's time is up
-(`retention`). Who may exercise the rights (the manage token) is `booking.bookings.data_rights`.
+(`retention`). The assistant's conversations are deleted through `conversations`. Who may
+exercise the rights (the manage token) is `booking.bookings.data_rights`.
 """
 
 from booking.privacy.audit import record_event
@@ -18,17 +19,26 @@ from booking.privacy.consent import (
     text_hash,
     withdraw_consent,
 )
+from booking.privacy.conversations import ConversationStore
 from booking.privacy.personal_data import anonymise_booking, export_booking
-from booking.privacy.retention import RetentionReport, apply_retention
+from booking.privacy.retention import (
+    DueBooking,
+    RetentionReport,
+    apply_retention,
+    due_for_retention,
+)
 
 __all__ = [
     "ALL_PURPOSES",
     "REQUIRED_PURPOSES",
     "ConsentGiven",
+    "ConversationStore",
+    "DueBooking",
     "RetentionReport",
     "active_texts",
     "anonymise_booking",
     "apply_retention",
+    "due_for_retention",
     "export_booking",
     "has_active_consent",
     "publish_text",

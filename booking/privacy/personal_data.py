@@ -14,10 +14,26 @@ from sqlalchemy.orm import Session, selectinload
 
 from booking.models import Booking, IdempotencyRecord, OneTimeCode, OutboxMessage
 from booking.privacy.audit import record_event
+from booking.privacy.conversations import ConversationStore
 
 
-def anonymise_booking(session: Session, booking: Booking, *, now: datetime, reason: str) -> None:
-    """Remove every piece of personal data held about the citizen of `booking`."""
+def anonymise_booking(
+    session: Session,
+    booking: Booking,
+    *,
+    now: datetime,
+    reason: str,
+    conversations: ConversationStore | None = None,
+) -> None:
+    """Remove every piece of personal data held about the citizen of `booking`.
+
+    With a `conversations` store, the assistant conversation the booking was made in is deleted
+    too (before this transaction commits: if that fails, nothing is anonymised and it can be
+    tried again).
+    """
+    if conversations is not None and booking.conversation_id:
+        conversations.delete([booking.conversation_id])
+        booking.conversation_id = None
     booking.citizen_name = None
     booking.citizen_phone = None
     booking.citizen_email = None

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from booking.models import Booking, IdempotencyRecord, OneTimeCode, Service
+from booking.privacy.conversations import ConversationStore
 from booking.privacy.personal_data import anonymise_booking
 
 # Used one-time codes and expired codes are useless after a day; keep them no longer.
@@ -26,10 +27,48 @@ class RetentionReport:
     bookings_anonymised: int
     one_time_codes_deleted: int
     idempotency_records_deleted: int
+    conversations_deleted: int = 0
 
 
-def apply_retention(session: Session, *, now: datetime, batch: int = 500) -> RetentionReport:
+@dataclass(frozen=True)
+class DueBooking:
+    reference: str
+    service: str
+    ended_at: datetime
+    conversation_id: str | None
+
+
+def due_for_retention(session: Session, *, now: datetime) -> list[DueBooking]:
+    """The bookings `apply_retention` would anonymise now (for the dry run); changes nothing."""
+    due: list[DueBooking] = []
+    for service in session.scalars(select(Service).order_by(Service.code)):
+        cutoff = now - timedelta(days=service.retention_days)
+        for booking in session.scalars(
+            select(Booking)
+            .where(
+                Booking.service_id == service.id,
+                Booking.end_at < cutoff,
+                Booking.anonymised_at.is_(None),
+            )
+            .order_by(Booking.end_at)
+        ):
+            due.append(
+                DueBooking(booking.reference, service.code, booking.end_at, booking.conversation_id)
+            )
+    return due
+
+
+def apply_retention(
+    session: Session,
+    *,
+    now: datetime,
+    batch: int = 500,
+    conversations: ConversationStore | None = None,
+) -> RetentionReport:
     """Anonymise bookings whose retention period has run out; drop expired codes and replays.
+
+    With a `conversations` store: the conversations those bookings were made in are deleted,
+    and so is every conversation older than the conversation retention period.
 
     Runs in the caller's transaction; safe to run again and from several workers (each
     booking is only anonymised once, and a second pass finds nothing left to do).
@@ -48,7 +87,13 @@ def apply_retention(session: Session, *, now: datetime, batch: int = 500) -> Ret
             .limit(batch)
         ).all()
         for booking in expired:
-            anonymise_booking(session, booking, now=now, reason="retention_period_expired")
+            anonymise_booking(
+                session,
+                booking,
+                now=now,
+                reason="retention_period_expired",
+                conversations=conversations,
+            )
             anonymised += 1
     codes = session.execute(
         delete(OneTimeCode).where(OneTimeCode.expires_at < now - ONE_TIME_CODE_GRACE)
@@ -58,4 +103,5 @@ def apply_retention(session: Session, *, now: datetime, batch: int = 500) -> Ret
         bookings_anonymised=anonymised,
         one_time_codes_deleted=int(getattr(codes, "rowcount", 0) or 0),
         idempotency_records_deleted=int(getattr(replays, "rowcount", 0) or 0),
+        conversations_deleted=conversations.purge(now=now) if conversations else 0,
     )

@@ -200,6 +200,8 @@ def test_submitting_books_the_meeting_and_forgets_personal_data(booking_api):
     slots = slot_events(events)
     assert slots["booking_reference"] == reference
     assert all(slots[name] is None for name in ("citizen_name", "citizen_phone", "citizen_email"))
+    # erasure and retention of the booking must reach the conversation it was made in
+    assert booking_api.bookings[reference].conversation_id == "test-citizen"
     booking = booking_api.get_booking(
         reference, manage_token(booking_api, reference, "+4520123456")
     )

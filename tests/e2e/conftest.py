@@ -1,4 +1,5 @@
-"""Fixtures for the end-to-end tests (run in .venv-bot): the real booking service on loopback."""
+"""Fixtures for the end-to-end tests (run in .venv-bot): the real booking service on loopback,
+and the assistant (Rasa + action server) started once per session, as `make run` starts it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from collections.abc import Iterator
 import pytest
 
 from actions.booking_api import BookingApi
-from tests.e2e.stack import WEB_VENV, BookingService, running_booking_service
+from tests.e2e.stack import (
+    MODEL,
+    WEB_VENV,
+    Assistant,
+    BookingService,
+    running_assistant,
+    running_booking_service,
+    running_redis,
+)
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +31,17 @@ def booking_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bookin
 def real_api(booking_service: BookingService) -> BookingApi:
     """The action server's client, configured as in production (URL + service token)."""
     return BookingApi(booking_service.base_url, booking_service.token)
+
+
+@pytest.fixture(scope="session")
+def assistant(
+    booking_service: BookingService, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Assistant]:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make bot-train` first")
+    tmp = tmp_path_factory.mktemp("assistant")
+    # Redis as lock store (as in production with several Rasa processes), when installed
+    with running_redis(tmp) as redis_url:
+        extra = {"REDIS_URL": redis_url} if redis_url else {}
+        with running_assistant(tmp, booking_service, **extra) as running:
+            yield running

@@ -1,96 +1,28 @@
 """End to end: web + action server + Rasa on loopback; a Danish chat books a real meeting.
 
-Slow (Rasa needs ~45 s to load the model): needs models/borgerbooking.tar.gz (make bot-train).
+Slow (Rasa needs ~45 s to load the model, once per session: the `assistant` fixture in
+conftest.py): needs models/borgerbooking.tar.gz (make bot-train).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-import requests
 
 from actions.formatting import parse_iso
-from tests.e2e.stack import ROOT, wait_for
-from tests.support.ports import free_port
-
-MODEL = ROOT / "models" / "borgerbooking.tar.gz"
-BOT_BIN = ROOT / ".venv-bot" / "bin"
+from tests.e2e.stack import Assistant
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def assistant(booking_service, tmp_path_factory):
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make bot-train` first")
-    tmp: Path = tmp_path_factory.mktemp("assistant")
-    env = {
-        **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "BOOKING_API_URL": booking_service.base_url,
-        "BOOKING_API_TOKEN": booking_service.token,
-    }
-    actions_port, rasa_port = free_port(), free_port()
-    (tmp / "endpoints.yml").write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-    )
-    (tmp / "credentials.yml").write_text("rest:\n")
-    processes = [
-        subprocess.Popen(
-            [str(BOT_BIN / "rasa"), "run", "actions", "-p", str(actions_port)],
-            cwd=ROOT,
-            env=env,
-            stdout=(tmp / "actions.log").open("w"),
-            stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [
-                str(BOT_BIN / "rasa"),
-                "run",
-                "--enable-api",
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(rasa_port),
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                str(tmp / "endpoints.yml"),
-                "--credentials",
-                str(tmp / "credentials.yml"),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=(tmp / "rasa.log").open("w"),
-            stderr=subprocess.STDOUT,
-        ),
-    ]
-    try:
-        wait_for(f"http://127.0.0.1:{actions_port}/health", 60, processes[0])
-        wait_for(f"http://127.0.0.1:{rasa_port}/status", 300, processes[1])
-        yield f"http://127.0.0.1:{rasa_port}"
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-
-
 class Chat:
-    def __init__(self, rasa_url: str, sender: str) -> None:
-        self.url, self.sender = rasa_url + "/webhooks/rest/webhook", sender
+    def __init__(self, assistant: Assistant, sender: str) -> None:
+        self.assistant, self.sender = assistant, sender
 
     def say(self, message: str) -> list[dict]:
-        response = requests.post(
-            self.url, json={"sender": self.sender, "message": message}, timeout=60
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
+        return self.assistant.say(self.sender, message)
 
 
 def all_text(replies: list[dict]) -> str:
@@ -133,7 +65,7 @@ def test_a_danish_chat_books_a_meeting_that_the_api_then_shows(assistant, bookin
     assert parse_iso(booking["start"]) == parse_iso(chosen)
 
     # personal data left the conversation once the booking was made
-    tracker = requests.get(f"{assistant}/conversations/e2e-citizen-1/tracker", timeout=10).json()
+    tracker = assistant.tracker("e2e-citizen-1")
     assert tracker["slots"]["citizen_name"] is None and tracker["slots"]["citizen_phone"] is None
     assert tracker["slots"]["booking_reference"] == reference
 
@@ -153,11 +85,11 @@ def test_naming_another_service_mid_form_switches_service_and_nej_stops(assistan
 
     replies = chat.say("jeg vil hellere tale med sundhedsplejersken")
     assert any("meeting_time" in b["payload"] for b in all_buttons(replies)), replies
-    tracker = requests.get(f"{assistant}/conversations/e2e-citizen-3/tracker", timeout=10).json()
+    tracker = assistant.tracker("e2e-citizen-3")
     assert tracker["slots"]["service"] == "sundhedspleje"
 
     assert "stoppet bookingen" in all_text(chat.say("nej"))
-    tracker = requests.get(f"{assistant}/conversations/e2e-citizen-3/tracker", timeout=10).json()
+    tracker = assistant.tracker("e2e-citizen-3")
     assert tracker["active_loop"] in ({}, None) or not tracker["active_loop"].get("name")
     assert tracker["slots"]["service"] is None
 

@@ -12,6 +12,7 @@ Imports only `actions` (no Flask), so it runs in both virtual environments.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -66,6 +67,7 @@ class StoredBooking:
     code: str | None = None
     wrong_codes: int = 0
     codes_sent: int = 0
+    conversation_id: str | None = None
 
 
 def _error(status: int, code: str, message: str) -> BookingApiError:
@@ -138,7 +140,10 @@ class FakeBookingApi:
             ics_url=f"{meeting_url}/invite.ics",
         )
         token = secrets.token_urlsafe(32)
-        self.bookings[reference] = StoredBooking(booking, phone, token)
+        conversation = body.get("conversation_id")
+        self.bookings[reference] = StoredBooking(
+            booking, phone, token, conversation_id=conversation
+        )
         answer = replace(booking, manage_token=token)
         self._replies[idempotency_key] = (fingerprint, answer)
         return answer
@@ -175,7 +180,10 @@ class FakeBookingApi:
             return
         stored.code, stored.wrong_codes = f"{secrets.randbelow(10**6):06d}", 0
         stored.codes_sent += 1
-        self.sms.append((number, f"Din kode er {stored.code}. / Your code is {stored.code}."))
+        # One language, as the real service writes it (the booking's; Danish here).
+        self.sms.append(
+            (number, f"Din kode til din booking er {stored.code}. Den gælder i 10 minutter.")
+        )
 
     def confirm_lookup_code(self, reference: str, code: str) -> str:
         stored = self.bookings.get(_reference(reference) or "")
@@ -192,7 +200,9 @@ class FakeBookingApi:
     def last_code_sent_to(self, phone: str) -> str:
         texts = [text for number, text in self.sms if number == phone]
         assert texts, f"no code was sent to {phone}"
-        return texts[-1].split()[3].rstrip(".")
+        found = re.search(r"\b(\d{4,8})\b", texts[-1])
+        assert found, texts[-1]
+        return found.group(1)
 
     # --- rules ---------------------------------------------------------------------------------
     def _service(self, code: str) -> str:

@@ -235,3 +235,10 @@ def test_error_pages_are_written_in_the_readers_language(client: FlaskClient) ->
     refused = client.post("/login", data={}, headers={"Accept-Language": "en"})
     assert refused.status_code == 400
     assert "<h1>The request could not be read.</h1>" in refused.get_data(as_text=True)
+
+
+def test_texts_outside_a_request_are_in_the_default_language(app: Flask) -> None:
+    from flask_babel import gettext
+
+    with app.app_context():
+        assert gettext("Not found.") == "Ikke fundet."

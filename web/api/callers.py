@@ -66,6 +66,22 @@ def current_principal() -> StaffPrincipal | None:
     return staff_principal()
 
 
+def manage_token() -> ManageToken:
+    """The manage token from the header (the citizen's own rights need it); none → 401."""
+    token = request.headers.get(MANAGE_TOKEN_HEADER, "").strip()
+    if not token:
+        raise _no_manage_token()
+    return ManageToken(token)
+
+
+def _no_manage_token() -> ApiError:
+    return ApiError(
+        401,
+        "unauthorized",
+        gettext("Send the booking's manage token in X-Manage-Token."),
+    )
+
+
 def booking_auth() -> Auth:
     """The manage token from the header, else the staff session; neither → 401."""
     token = request.headers.get(MANAGE_TOKEN_HEADER, "").strip()
@@ -82,11 +98,7 @@ def booking_auth() -> Auth:
                 gettext("Send JSON (Content-Type: application/json)."),
             )
         return principal
-    raise ApiError(
-        401,
-        "unauthorized",
-        gettext("Send the booking's manage token in X-Manage-Token."),
-    )
+    raise _no_manage_token()
 
 
 def _limit(config_key: str):  # type: ignore[no-untyped-def]

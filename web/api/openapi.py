@@ -113,6 +113,27 @@ PATHS: dict[str, Any] = {
             "responses": {"200": _json(BOOKING_VIEW), **_errors(400, 401, 403, 404, 409, 422, 429)},
         }
     },
+    "/bookings/{reference}/erase": {
+        "post": {
+            "summary": "Erase the citizen's data (cancels an upcoming meeting; deletes the "
+            "conversation the booking was made in). Manage token only.",
+            "operationId": "eraseBooking",
+            "security": [{"manageToken": []}],
+            "parameters": [REFERENCE],
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "reference": {"type": "string"},
+                            "erased": {"type": "boolean"},
+                        },
+                    }
+                ),
+                **_errors(401, 403, 404, 409, 429),
+            },
+        }
+    },
     "/bookings/{reference}/reschedule": {
         "post": {
             "summary": "Move a booking to another free slot",
@@ -253,6 +274,12 @@ SCHEMAS: dict[str, Any] = {
             },
             "language": {"enum": ["da", "en"], "default": "da"},
             "channel": {"enum": ["chat", "web", "sms"]},
+            "conversation_id": {
+                "type": "string",
+                "maxLength": 255,
+                "description": "The assistant conversation (Rasa sender id) the booking is "
+                "made in; erasing the citizen's data deletes that conversation too.",
+            },
             "consents": {
                 "type": "array",
                 "description": "Must include the purpose 'booking'.",
@@ -323,8 +350,10 @@ def document(server_url: str) -> dict[str, Any]:
             "title": "Borgerbooking API",
             "version": "1",
             "description": "Booking of video meetings with the municipality. Errors are "
-            '`{"error": {"code", "message"}}`; times are ISO 8601 with offset. Trusted callers '
-            "send `Authorization: Bearer <service token>` and are exempt from per-IP limits.",
+            '`{"error": {"code", "message"}}`, the message in the language of the request\'s '
+            "`Accept-Language` (`da` or `en`; Danish by default); times are ISO 8601 with "
+            "offset. Trusted callers send `Authorization: Bearer <service token>` and are "
+            "exempt from per-IP limits.",
         },
         "servers": [{"url": server_url}],
         "paths": PATHS,

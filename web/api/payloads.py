@@ -48,6 +48,7 @@ def parse_booking_request(body: dict[str, Any]) -> services.BookingRequest:
         language=string(body, "language", max_length=5, required=False) or "da",
         channel=required_string(body, "channel", max_length=10),
         consents=tuple(given),
+        conversation_id=string(body, "conversation_id", max_length=255, required=False),
     )
 
 

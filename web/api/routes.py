@@ -24,6 +24,7 @@ from web.api.callers import (
     create_limit,
     idempotency_scope,
     lookup_limit,
+    manage_token,
     public_limit,
     service_token_id,
 )
@@ -38,7 +39,7 @@ from web.api.validation import (
     string,
     timestamp,
 )
-from web.extensions import get_db, get_sms_sender, now
+from web.extensions import get_conversations, get_db, get_sms_sender, now
 
 DEFAULT_SEARCH_DAYS = 7
 
@@ -121,6 +122,18 @@ def reschedule_booking(reference: str) -> Any:
         get_db(), reference, start, auth=auth, now=now(), settings=_settings()
     )
     return _private(booking_json(view))
+
+
+@blueprint.post("/bookings/<reference>/erase")
+@public_limit
+def erase_booking(reference: str) -> Any:
+    """The citizen's erasure (GDPR art. 17), as on the manage page: only with the manage token
+    (also the one the assistant's SMS-code lookup hands out). The meeting is cancelled if ahead,
+    personal data removed, and the conversation the booking was made in deleted."""
+    services.erase(
+        get_db(), reference, auth=manage_token(), now=now(), conversations=get_conversations()
+    )
+    return _private({"reference": reference.upper(), "erased": True})
 
 
 # --- The catalogue: services, free slots, consent texts ---------------------------------------

@@ -1,4 +1,5 @@
-"""The public pages: `/` with the chat widget, the accessibility statement, the favicon."""
+"""The public pages: `/` with the chat widget, the privacy notice, the accessibility statement,
+the favicon."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from urllib.parse import urlsplit
 
 from flask import Response, current_app, make_response, render_template, send_from_directory
 
+from booking.privacy.notice import ConversationRetention, privacy_facts
 from web.citizen import blueprint
+from web.extensions import get_db
+from web.i18n import current_language
 from web.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 
 # When the accessibility statement was last reviewed (update it with the statement's text).
@@ -44,3 +48,17 @@ def favicon() -> Response:
 def accessibility() -> str:
     """The accessibility statement Danish public sites must publish (web accessibility act)."""
     return render_template("citizen/accessibility.html", statement_date=STATEMENT_DATE)
+
+
+@blueprint.get("/privacy")
+def privacy() -> str:
+    """The privacy notice, generated from the configured services, consents and retention."""
+    config = current_app.config
+    retention = ConversationRetention(
+        conversation_days=int(config["CONVERSATION_RETENTION_DAYS"]),
+        transcript_days=int(config["TRANSCRIPT_RETENTION_DAYS"]),
+        sealed_minutes=int(config["SEALED_MAX_AGE_MINUTES"]),
+    )
+    with get_db().transaction() as session:
+        facts = privacy_facts(session, language=current_language(), conversations=retention)
+    return render_template("citizen/privacy.html", facts=facts)

@@ -34,7 +34,7 @@ from booking.privacy import has_active_consent
 from booking.slots import COPENHAGEN, search_slots
 from web.api.validation import iso, timestamp
 from web.errors import ApiError
-from web.extensions import get_db, now
+from web.extensions import get_conversations, get_db, now
 from web.i18n import error_text, prefer_language
 from web.manage import blueprint
 from web.manage.meeting_window import join_state
@@ -193,7 +193,7 @@ def erase(reference: str) -> Any:
     if request.form.get("confirm") != "yes":
         flash(gettext("Tick the box to confirm the deletion."), "error")
         return redirect(url_for("manage.show", reference=reference)), 303
-    data_rights.erase(get_db(), reference, auth=auth, now=now())
+    data_rights.erase(get_db(), reference, auth=auth, now=now(), conversations=get_conversations())
     tokens = dict(session.get(SESSION_KEY, {}))
     tokens.pop(reference.upper(), None)
     session[SESSION_KEY] = tokens
