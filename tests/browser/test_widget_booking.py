@@ -115,6 +115,8 @@ def test_a_citizen_books_a_meeting_by_clicking_the_offered_buttons(
 
     _click(page, "Book et videomøde")
     _click(page, "Jobcenter")
+    # the jobcentre offers several meeting modes: the assistant asks which one
+    _click(page, "Video")
     time_button = page.locator(".bb-choice:enabled", has_text=" kl. ").first
     expect(time_button).to_be_visible(timeout=60_000)
     chosen = time_button.inner_text()
