@@ -210,6 +210,26 @@ def test_before_the_window_the_page_says_in_danish_and_english_when_it_opens(
     )
 
 
+def test_the_citizen_can_test_camera_and_microphone_from_the_meeting_page(
+    app: Flask, client: FlaskClient, db: Database, clock: Clock
+) -> None:
+    booking = new_booking(db)
+    path = page_path(app, booking.reference)
+
+    clock.now = START - timedelta(days=1)  # waiting for the meeting to open
+    waiting = client.get(path).get_data(as_text=True)
+    clock.now = START  # in the meeting window
+    open_ = client.get(path).get_data(as_text=True)
+
+    for html in (waiting, open_):
+        assert 'href="/camera-test"' in html
+        assert "Test dit kamera og din mikrofon" in html
+    with app.test_request_context("/caseworker/meetings/x/start"):
+        caseworker = render_meeting(booking, "caseworker", "Mette H.").get_data(as_text=True)
+    assert "/camera-test" not in caseworker  # the caseworker's own equipment is not our concern
+    assert client.get("/camera-test").status_code == 200
+
+
 def test_the_opening_time_is_in_copenhagen_summer_time_too(
     app: Flask, client: FlaskClient, db: Database, clock: Clock
 ) -> None:
