@@ -69,6 +69,9 @@ def booking_body(tracker: Tracker, language: str) -> dict[str, Any]:
     consents = [{"purpose": "booking", "text_version": versions.get("booking", 1)}]
     if tracker.get_slot("sms_reminders") and "sms_reminders" in versions:
         consents.append({"purpose": "sms_reminders", "text_version": versions["sms_reminders"]})
+    # given in this conversation (actions/transcript.py): recorded with the booking's consents
+    if tracker.get_slot("chat_transcript") and "chat_transcript" in versions:
+        consents.append({"purpose": "chat_transcript", "text_version": versions["chat_transcript"]})
     citizen = {"name": tracker.get_slot("citizen_name"), "phone": tracker.get_slot("citizen_phone")}
     email = tracker.get_slot("citizen_email")
     if email and email != SKIPPED:

@@ -120,6 +120,10 @@ class RedactingTrackerStore(SQLTrackerStore):
                 self._add_event(session, tracker.sender_id, event.type_name, data, known, now)
             if _transcript_consent(tracker):
                 self._keep_transcript(session, tracker.sender_id, now)
+            elif _transcript_withdrawn(tracker):
+                session.query(ConversationTranscript).filter_by(
+                    sender_id=tracker.sender_id
+                ).delete()
             if _flow_over(tracker):
                 self._forget_originals(session, tracker.sender_id, now)
             self._forget_expired_originals(session, now)
@@ -263,5 +267,14 @@ def _flow_over(tracker: DialogueStateTracker) -> bool:
 def _transcript_consent(tracker: DialogueStateTracker) -> bool:
     try:
         return tracker.get_slot(TRANSCRIPT_SLOT) is True
+    except KeyError:
+        return False
+
+
+def _transcript_withdrawn(tracker: DialogueStateTracker) -> bool:
+    """The citizen withdrew the consent (slot False, not merely never given): the originals
+    go at the end of the flow like any other conversation's."""
+    try:
+        return tracker.get_slot(TRANSCRIPT_SLOT) is False
     except KeyError:
         return False

@@ -10,6 +10,7 @@ import pytest
 from actions.booking_api import BookingApi
 from tests.e2e.stack import (
     MODEL,
+    TRANSCRIPT_KEPT_SECONDS,
     WEB_VENV,
     Assistant,
     BookingService,
@@ -43,5 +44,8 @@ def assistant(
     # Redis as lock store (as in production with several Rasa processes), when installed
     with running_redis(tmp) as redis_url:
         extra = {"REDIS_URL": redis_url} if redis_url else {}
+        # a transcript kept with the citizen's consent ends after TRANSCRIPT_KEPT_SECONDS, so
+        # the end of its retention period is observable (tests/e2e/test_conversation_privacy.py)
+        extra["TRANSCRIPT_RETENTION_DAYS"] = str(TRANSCRIPT_KEPT_SECONDS / 86400)
         with running_assistant(tmp, booking_service, **extra) as running:
             yield running

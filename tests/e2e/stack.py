@@ -34,6 +34,8 @@ WEB_VENV = ROOT / ".venv" / "bin"
 SERVE = ROOT / "bot" / "serve"
 MODEL = ROOT / "models" / "borgerbooking.tar.gz"
 # rasa needs ~45-70 s to load the model on an idle machine; the test machine is shared
+# The retention of a kept transcript in the shared stack (seconds instead of days).
+TRANSCRIPT_KEPT_SECONDS = 45.0
 RASA_STARTUP_TIMEOUT = float(os.environ.get("RASA_STARTUP_TIMEOUT", "600"))
 SERVICE_TOKEN = "bot-test-" + secrets.token_hex(8)
 

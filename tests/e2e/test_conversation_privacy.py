@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.e2e.stack import TRANSCRIPT_KEPT_SECONDS
+
 pytestmark = pytest.mark.slow
 
 NAME = "Karen Lund"
@@ -193,3 +195,63 @@ def test_the_logs_of_a_booking_conversation_hold_no_personal_value(
     assert any(access_line in ln for ln in web_lines), web_lines[-5:]
     worker_log = (assistant.log_dir / "worker.log").read_text()
     assert "sent" in worker_log or "message" in worker_log, worker_log
+
+
+def test_with_transcript_consent_the_conversation_is_kept_until_its_retention_ends(
+    assistant, booking_service
+):
+    """The widget's switch sends /keep_transcript: the consent is shown, recorded with its text
+    version on the booking, the conversation's values stay (encrypted, never in clear text) after
+    the flow, and are gone once the retention period (shortened in the test stack) has passed."""
+    sender = "e2e-privacy-transcript"
+    name, typed_phone, phone = "Birthe Holm", "22 33 44 55", "+4522334455"
+    shown = text(assistant.say(sender, "/keep_transcript"))
+    assert "gemme min samtale" in shown, shown
+    replies = assistant.say(sender, "jeg vil gerne booke et videomøde med jobcentret")
+    times = [b for b in buttons(replies) if "meeting_time" in b["payload"]]
+    if not times:
+        service = {b["title"]: b["payload"] for b in buttons(replies)}["Jobcenter"]
+        times = [
+            b for b in buttons(assistant.say(sender, service)) if "meeting_time" in b["payload"]
+        ]
+    assert times, replies
+    assistant.say(sender, times[0]["payload"])
+    assistant.say(sender, name)
+    assistant.say(sender, typed_phone)
+    assistant.say(sender, "spring over")
+    confirmation = text(assistant.say(sender, "ja"))
+    assert "Dit videomøde er booket" in confirmation, confirmation
+    reference = confirmation.split("Reference: ")[1].split()[0]
+
+    # recorded like every other consent, with the version of the text shown
+    consents = rows(
+        booking_service.database,
+        "SELECT c.purpose, c.text_version FROM consent_records c "
+        "JOIN bookings b ON b.id = c.booking_id WHERE b.reference = ?",
+        reference,
+    )
+    versions = dict(consents)
+    assert versions.get("chat_transcript", 0) >= 1 and "booking" in versions, consents
+
+    # after the flow the transcript is kept: readable by Rasa, never in clear text at rest
+    user_texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert name in user_texts, user_texts
+    assert not found([name, typed_phone, phone], raw_dump(assistant.tracker_db))
+    kept = rows(
+        assistant.tracker_db, "SELECT count(*) FROM sealed_events WHERE sender_id = ?", sender
+    )
+    assert kept[0][0] > 0
+
+    # once the retention has passed, any save sweeps it: only placeholders are left
+    deadline = time.monotonic() + TRANSCRIPT_KEPT_SECONDS + 60
+    while time.monotonic() < deadline:
+        assistant.say("e2e-privacy-sweeper", "hej")
+        left = rows(
+            assistant.tracker_db, "SELECT count(*) FROM sealed_events WHERE sender_id = ?", sender
+        )
+        if left[0][0] == 0:
+            break
+        time.sleep(2)
+    assert left[0][0] == 0, "the transcript outlived its retention period"
+    user_texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+    assert name not in user_texts and "[navn]" in user_texts, user_texts

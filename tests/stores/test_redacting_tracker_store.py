@@ -198,6 +198,18 @@ def test_with_transcript_consent_the_values_are_kept_encrypted_until_the_retenti
     assert NAME not in texts and "[navn]" in texts
 
 
+def test_a_withdrawn_transcript_consent_forgets_the_values_when_the_flow_ends(
+    store, database, clock
+):
+    save(store, "c5w", [*form_turns(), SlotSet("chat_transcript", True)])
+    save(store, "c5w", [SlotSet("chat_transcript", False), *flow_end()])
+    assert sealed_count(database) == 0
+    texts = [
+        e.text for e in asyncio.run(store.retrieve("c5w")).events if isinstance(e, UserUttered)
+    ]
+    assert NAME not in texts and "[navn]" in texts
+
+
 def test_a_wrong_key_reads_the_redacted_events_and_never_fails(store, database, clock):
     save(store, "c6", form_turns())
     other = RedactingTrackerStore(

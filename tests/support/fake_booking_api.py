@@ -52,11 +52,13 @@ CONSENT_TEXTS = {
         "booking": "Kommunen behandler dit navn og telefonnummer for at holde mødet med dig. "
         "Mødet optages ikke.",
         "sms_reminders": "Ja tak, send mig påmindelser om mødet på SMS.",
+        "chat_transcript": "Du må gemme min samtale med chatassistenten.",
     },
     "en": {
         "booking": "The municipality processes your name and phone number to hold the meeting "
         "with you. The meeting is not recorded.",
         "sms_reminders": "Yes, send me reminders about the meeting by SMS.",
+        "chat_transcript": "You may keep my conversation with the chat assistant.",
     },
 }
 MUNICIPALITY = {

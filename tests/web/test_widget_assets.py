@@ -84,3 +84,15 @@ def test_the_config_carries_every_text_in_both_languages_and_the_links(client):
     assert all(da[key] != en[key] for key in ("input_label", "restart", "retry", "privacy_link"))
     assert config["privacy_url"] == "http://localhost/privacy"
     assert config["book_url"] == "http://localhost/book/"
+
+
+def test_the_transcript_switch_is_labelled_in_each_language(client):
+    texts = client.get("/widget/config.json").get_json()["texts"]
+    assert texts["da"]["transcript_switch"] == "Gem samtalen (valgfrit)"
+    assert texts["en"]["transcript_switch"] == "Keep this conversation (optional)"
+    assert texts["da"]["transcript_dropped"] == "Gem ikke samtalen"
+
+
+def test_the_transcript_switch_sends_the_consent_intents(client):
+    script = client.get("/widget.js").get_data(as_text=True)
+    assert '"/keep_transcript"' in script and '"/drop_transcript"' in script

@@ -46,7 +46,7 @@
       var saved = raw ? JSON.parse(raw) : null;
       if (saved && saved.sender && Array.isArray(saved.history)) { return saved; }
     } catch (e) { /* storage disabled or corrupt: start a new conversation */ }
-    return { sender: newSender(), lang: initialLang, open: false, history: [] };
+    return { sender: newSender(), lang: initialLang, open: false, history: [], transcript: false };
   }
 
   var state = loadState();
@@ -173,6 +173,16 @@
     tools.appendChild(bookLink);
 
     var privacy = el("p", "bb-privacy");
+    // The optional chat_transcript consent: off until the citizen turns it on; the assistant's
+    // reply shows the consent text in force, and turning it off withdraws the consent.
+    var consent = el("div", "bb-consent");
+    var transcript = el("input", "bb-consent__box");
+    transcript.type = "checkbox";
+    transcript.id = "bb-transcript";
+    var transcriptLabel = el("label", "bb-consent__label");
+    transcriptLabel.htmlFor = "bb-transcript";
+    consent.appendChild(transcript);
+    consent.appendChild(transcriptLabel);
     var logBox = el("div", "bb-log-box");
     logBox.setAttribute("tabindex", "0");
     logBox.setAttribute("role", "region");
@@ -203,7 +213,7 @@
     live.setAttribute("aria-live", "polite");
     live.setAttribute("aria-atomic", "true");
 
-    [header, tools, privacy, logBox, typing, form].forEach(function (n) { panel.appendChild(n); });
+    [header, tools, privacy, consent, logBox, typing, form].forEach(function (n) { panel.appendChild(n); });
     root.appendChild(panel);
     root.appendChild(launcher);
     root.appendChild(live);
@@ -229,6 +239,8 @@
       privacyLink.target = "_blank";
       privacyLink.rel = "noopener";
       privacy.appendChild(privacyLink);
+      transcriptLabel.textContent = t("transcript_switch");
+      transcript.checked = !!state.transcript;
       logBox.setAttribute("aria-label", t("log_label"));
       typing.textContent = t("typing");
       label.textContent = t("input_label");
@@ -455,6 +467,14 @@
       }
     });
 
+    transcript.addEventListener("change", function () {
+      if (busy) { transcript.checked = !!state.transcript; return; }
+      state.transcript = transcript.checked;
+      saveState();
+      converse(state.transcript ? "/keep_transcript" : "/drop_transcript",
+        t(state.transcript ? "transcript_kept" : "transcript_dropped"));
+    });
+
     langButton.addEventListener("click", function () {
       state.lang = state.lang === "da" ? "en" : "da";
       saveState();
@@ -465,8 +485,9 @@
     });
 
     restart.addEventListener("click", function () {
-      state = { sender: newSender(), lang: state.lang, open: true, history: [] };
+      state = { sender: newSender(), lang: state.lang, open: true, history: [], transcript: false };
       saveState();
+      transcript.checked = false;
       render();
       announce(t("restarted"));
       input.focus();

@@ -29,6 +29,10 @@ def _texts() -> dict[str, str]:
         "choices": _("Choices"),
         "chosen": _("(chosen)"),
         "image_alt": _("Picture from the assistant"),
+        # the optional chat_transcript consent: a switch the citizen may turn on or off any time
+        "transcript_switch": _("Keep this conversation (optional)"),
+        "transcript_kept": _("Keep the conversation"),
+        "transcript_dropped": _("Do not keep the conversation"),
     }
 
 
