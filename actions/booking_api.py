@@ -128,6 +128,11 @@ class BookingApi:
             self._request("POST", f"/bookings/{reference}/cancel", headers=_manage(manage_token))
         )
 
+    def erase_booking(self, reference: str, manage_token: str) -> None:
+        """The citizen's erasure (GDPR art. 17): cancels a meeting ahead, deletes the personal
+        data and the conversation the booking was made in."""
+        self._request("POST", f"/bookings/{reference}/erase", headers=_manage(manage_token))
+
     def reschedule_booking(
         self, reference: str, manage_token: str, start: str | None, mode: str | None = None
     ) -> Booking:

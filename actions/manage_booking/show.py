@@ -36,6 +36,9 @@ class ActionManageBooking(ManageBookingAction):
         booking = self.api.get_booking(reference, token)
         show_booking(dispatcher, booking, language)
         action = tracker.get_slot("manage_action") or "show"
+        if action == "erase":  # whatever the status: a past meeting's data too
+            dispatcher.utter_message(response="utter_confirm_erase")
+            return [SlotSet("manage_step", "confirm_erase")]
         if action == "show" or booking.status != "confirmed":
             return clear_manage_slots()
         if action == "cancel":

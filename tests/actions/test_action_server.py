@@ -21,6 +21,8 @@ CALLS_THE_SERVICE = {
     "action_manage_booking",
     "action_cancel_booking",
     "action_reschedule_booking",
+    "action_erase_data",
+    "action_transcript_consent",
 }
 
 

@@ -255,3 +255,46 @@ def test_with_transcript_consent_the_conversation_is_kept_until_its_retention_en
     assert left[0][0] == 0, "the transcript outlived its retention period"
     user_texts = [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
     assert name not in user_texts and "[navn]" in user_texts, user_texts
+
+
+def test_a_citizen_erases_their_data_in_the_chat(assistant, booking_service):
+    """Verified by reference, phone and SMS code, then confirmed: the booking's personal data and
+    the conversation it was made in are deleted, as from the manage page."""
+    booker, eraser = "e2e-erase-booker", "e2e-erase-chat"
+    name, typed_phone, phone = "Viggo Dam", "26 27 28 29", "+4526272829"
+    replies = assistant.say(booker, "jeg vil gerne booke et videomøde med jobcentret")
+    times = [b for b in buttons(replies) if "meeting_time" in b["payload"]]
+    if not times:
+        service = {b["title"]: b["payload"] for b in buttons(replies)}["Jobcenter"]
+        times = [
+            b for b in buttons(assistant.say(booker, service)) if "meeting_time" in b["payload"]
+        ]
+    assistant.say(booker, times[0]["payload"])
+    assistant.say(booker, name)
+    assistant.say(booker, typed_phone)
+    assistant.say(booker, "spring over")
+    confirmation = text(assistant.say(booker, "ja"))
+    reference = confirmation.split("Reference: ")[1].split()[0]
+
+    assistant.say(eraser, "jeg vil have slettet mine oplysninger")
+    assistant.say(eraser, reference)
+    assistant.say(eraser, typed_phone)
+    question = text(assistant.say(eraser, booking_service.last_code_sent_to(phone)))
+    assert "slettet" in question and reference in question, question
+    done = text(assistant.say(eraser, "ja"))
+    assert f"Dine oplysninger til booking {reference} er slettet" in done, done
+
+    stored = rows(
+        booking_service.database,
+        "SELECT status, citizen_name, citizen_phone FROM bookings WHERE reference = ?",
+        reference,
+    )
+    assert stored and stored[0][0] == "cancelled" and name not in repr(stored), stored
+    left = rows(assistant.tracker_db, "SELECT count(*) FROM events WHERE sender_id = ?", booker)
+    assert left[0][0] == 0
+    anonymised = rows(
+        booking_service.database,
+        "SELECT anonymised_at FROM bookings WHERE reference = ?",
+        reference,
+    )
+    assert anonymised[0][0] is not None

@@ -91,6 +91,7 @@ class FakeBookingApi:
     def __init__(self, now: datetime | None = None) -> None:
         self.now = now or datetime.now(LOCAL)
         self.bookings: dict[str, StoredBooking] = {}
+        self.erased: list[str] = []  # references erased by their citizen
         self.sms: list[tuple[str, str]] = []
         self._replies: dict[str, tuple[str, Booking]] = {}  # Idempotency-Key → (body, answer)
 
@@ -179,6 +180,12 @@ class FakeBookingApi:
         stored = self._changeable(reference, manage_token)
         stored.booking = replace(stored.booking, status="cancelled")
         return stored.booking
+
+    def erase_booking(self, reference: str, manage_token: str) -> None:
+        """As the service: the booking's personal data goes, and with it every way in."""
+        stored = self._authorised(reference, manage_token)
+        del self.bookings[stored.booking.reference]
+        self.erased.append(stored.booking.reference)
 
     def reschedule_booking(
         self, reference: str, manage_token: str, start: str | None, mode: str | None = None
