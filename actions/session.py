@@ -34,6 +34,7 @@ class ActionSessionStart(BookingServiceAction):
             SlotSet("municipality_name", facts.get("name")),
             SlotSet("municipality_phone", facts.get("phone")),
             SlotSet("municipality_address", facts.get("address")),
+            SlotSet("municipality_privacy_url", facts.get("privacy_url")),
             SlotSet("municipality_opening_hours_by_language", hours),
             SlotSet("municipality_opening_hours", hours.get(language) or hours.get("da")),
         ]

@@ -298,3 +298,8 @@ def test_a_citizen_erases_their_data_in_the_chat(assistant, booking_service):
         reference,
     )
     assert anonymised[0][0] is not None
+
+
+def test_the_privacy_answer_names_the_privacy_notice_and_how_to_erase(assistant):
+    answer = text(assistant.say("e2e-privacy-question", "hvad gør I med mine oplysninger"))
+    assert "/privacy" in answer and "slet mine oplysninger" in answer, answer

@@ -66,6 +66,7 @@ MUNICIPALITY = {
     "phone": "+45 70 12 34 56",
     "address": "Rådhuspladsen 1, 1234 Eksempelby",
     "opening_hours": {"da": "mandag-fredag 9-15", "en": "Monday-Friday 9-15"},
+    "privacy_url": "http://127.0.0.1:8000/privacy",
 }
 
 

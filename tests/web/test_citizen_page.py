@@ -42,4 +42,5 @@ def test_the_municipality_facts_come_from_configuration(app, client):
     body = client.get("/api/v1/municipality").get_json()
     assert body["name"] == "Testrup Kommune" and body["phone"] == "+45 11 22 33 44"
     assert body["opening_hours"]["en"] == "Mon-Fri 8-16"
-    assert set(body) == {"name", "phone", "address", "opening_hours"}
+    assert set(body) == {"name", "phone", "address", "opening_hours", "privacy_url"}
+    assert body["privacy_url"] == "http://localhost/privacy"

@@ -232,7 +232,8 @@ PATHS: dict[str, Any] = {
     },
     "/municipality": {
         "get": {
-            "summary": "The municipality's contact facts (name, phone, address, opening hours)",
+            "summary": "The municipality's contact facts (name, phone, address, opening hours) "
+            "and the address of the privacy notice",
             "operationId": "municipality",
             "responses": {
                 "200": _json(
@@ -243,6 +244,7 @@ PATHS: dict[str, Any] = {
                             "phone": {"type": "string"},
                             "address": {"type": "string"},
                             "opening_hours": BILINGUAL,
+                            "privacy_url": {"type": "string", "format": "uri"},
                         },
                     }
                 )

@@ -251,6 +251,8 @@ def municipality() -> dict[str, Any]:
             "da": config["MUNICIPALITY_OPENING_HOURS_DA"],
             "en": config["MUNICIPALITY_OPENING_HOURS_EN"],
         },
+        # the privacy notice, which the assistant's privacy answer names
+        "privacy_url": f"{config['PUBLIC_BASE_URL']}/privacy",
     }
 
 
