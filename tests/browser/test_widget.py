@@ -232,6 +232,28 @@ def test_the_widget_works_with_the_keyboard_alone(stack: Stack, context: Browser
     expect(page.locator(".bb-log").get_by_text("Du skrev: hej med dig")).to_be_visible()
 
 
+def test_the_transcript_switch_gives_and_withdraws_the_consent_and_is_kept_for_the_tab(
+    stack: Stack, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.goto(stack.site_url)
+    page.get_by_role("button", name="Chat med os").click()
+    switch = page.get_by_label("Gem samtalen (valgfrit)")
+    expect(switch).not_to_be_checked()  # off until the citizen turns it on
+    switch.focus()
+    page.keyboard.press("Space")
+    expect(page.locator(".bb-log").get_by_text("Du skrev: /keep_transcript")).to_be_visible()
+    expect(page.locator(".bb-msg--user", has_text="Gem samtalen")).to_be_visible()
+    sender = stack.rasa.received[-1]["sender"]
+    page.reload()
+    page.get_by_label("Gem samtalen (valgfrit)").wait_for()
+    expect(page.get_by_label("Gem samtalen (valgfrit)")).to_be_checked()
+    page.get_by_label("Gem samtalen (valgfrit)").uncheck()
+    expect(page.locator(".bb-log").get_by_text("Du skrev: /drop_transcript")).to_be_visible()
+    sent = [m["message"] for m in stack.rasa.received if m["sender"] == sender]
+    assert "/keep_transcript" in sent and sent[-1] == "/drop_transcript", sent
+
+
 def test_a_site_that_is_not_allowed_gets_no_widget(stack: Stack, context: BrowserContext) -> None:
     stack.app.config["WIDGET_ORIGINS"] = []
     try:

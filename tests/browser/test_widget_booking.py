@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -117,6 +118,12 @@ def test_a_citizen_books_a_meeting_by_clicking_the_offered_buttons(
     _click(page, "Jobcenter")
     # the jobcentre offers several meeting modes: the assistant asks which one
     _click(page, "Video")
+    # the optional transcript consent, switched on mid-form: the text in force is shown, the
+    # form asks for the time again
+    page.get_by_label("Gem samtalen (valgfrit)").check()
+    expect(page.locator(".bb-msg--bot", has_text="Du må gemme min samtale")).to_be_visible(
+        timeout=60_000
+    )
     time_button = page.locator(".bb-choice:enabled", has_text=" kl. ").first
     expect(time_button).to_be_visible(timeout=60_000)
     chosen = time_button.inner_text()
@@ -134,6 +141,16 @@ def test_a_citizen_books_a_meeting_by_clicking_the_offered_buttons(
     match = re.search(r"Reference: ([0-9A-Z]{4}-?[0-9A-Z]{4})", confirmation.inner_text())
     assert match, confirmation.inner_text()
     assert stack.booking.stored_status(match.group(1)) == "confirmed"
+    with sqlite3.connect(stack.booking.database) as connection:
+        purposes = {
+            purpose
+            for (purpose,) in connection.execute(
+                "SELECT c.purpose FROM consent_records c JOIN bookings b ON b.id = c.booking_id "
+                "WHERE b.reference = ?",
+                (match.group(1),),
+            )
+        }
+    assert purposes >= {"booking", "chat_transcript"}, purposes
     # Every button offered along the way is used up; the chosen time is the one marked.
     expect(page.locator(".bb-choice--chosen", has_text=chosen)).to_be_disabled()
     context.close()
