@@ -18,7 +18,12 @@ from booking.bookings.access import (
 )
 from booking.bookings.changes import cancel, mark_completed, mark_no_show, reschedule, set_note
 from booking.bookings.create import BookingCreated, book
-from booking.bookings.data_rights import erase, export, withdraw_sms_reminders
+from booking.bookings.data_rights import (
+    erase,
+    export,
+    withdraw_sms_reminders,
+    withdraw_transcript,
+)
 from booking.bookings.idempotency import check_key
 from booking.bookings.lookup import confirm_lookup, start_lookup
 from booking.bookings.phone import normalise_phone
@@ -54,4 +59,5 @@ __all__ = [
     "set_note",
     "start_lookup",
     "withdraw_sms_reminders",
+    "withdraw_transcript",
 ]

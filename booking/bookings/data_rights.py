@@ -18,7 +18,12 @@ from booking.errors import InvalidState
 from booking.i18n import N_
 from booking.models import BookingStatus, ConsentPurpose
 from booking.notify import stop_booking_sms_reminders
-from booking.privacy import ConversationStore, anonymise_booking, export_booking
+from booking.privacy import (
+    ConversationStore,
+    anonymise_booking,
+    export_booking,
+    withdraw_consent,
+)
 
 
 def export(db: Database, reference: str, *, auth: ManageToken, now: datetime) -> dict[str, Any]:
@@ -40,6 +45,28 @@ def withdraw_sms_reminders(
             purpose = ConsentPurpose.SMS_REMINDERS.value
             audit_booking(session, auth, "consent.withdraw", booking, now, purpose=purpose)
         return changed
+
+
+def withdraw_transcript(
+    db: Database,
+    reference: str,
+    *,
+    auth: ManageToken,
+    now: datetime,
+    conversations: ConversationStore | None = None,
+) -> bool:
+    """Withdraw the `chat_transcript` consent given in the conversation the booking was made in;
+    the kept transcript (its encrypted originals) is deleted at once. False if none was active."""
+    with db.transaction(immediate=True) as session:
+        booking = authorised_booking(session, reference, auth, lock=True)
+        purpose = ConsentPurpose.CHAT_TRANSCRIPT.value
+        changed = withdraw_consent(booking, purpose, now=now, via="web")
+        if changed:
+            audit_booking(session, auth, "consent.withdraw", booking, now, purpose=purpose)
+        conversation = booking.conversation_id
+    if changed and conversations is not None and conversation:
+        conversations.end_transcript(conversation)
+    return changed
 
 
 def erase(

@@ -98,6 +98,15 @@ class ConversationStore:
                 connection.execute(delete(table).where(table.c.sender_id.in_(ids)))
         return int(found)
 
+    def end_transcript(self, sender_id: str) -> None:
+        """The `chat_transcript` consent was withdrawn: the encrypted originals go for good; the
+        redacted events stay (nothing personal), until the conversation's own retention ends."""
+        if not sender_id:
+            return
+        with self.engine.begin() as connection:
+            for table in (SEALED_EVENTS, TRANSCRIPTS):
+                connection.execute(delete(table).where(table.c.sender_id == sender_id))
+
     def expired(self, *, now: datetime) -> list[ExpiredConversation]:
         """Conversations whose last event is older than the retention period, unless their
         `chat_transcript` consent still runs."""

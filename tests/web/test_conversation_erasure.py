@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +112,74 @@ def test_without_a_configured_tracker_database_erasure_still_erases_the_booking(
     assert done.status_code == 200
     # the id stays, so a later retention pass with the tracker database can still find it
     assert _stored_conversation(app, booked["reference"]) == "chat-x"
+
+
+def _manage_page(client: Any, booked: dict[str, Any]) -> str:
+    first = client.get(f"/booking/{booked['reference']}?token={booked['manage_token']}")
+    return str(client.get(first.headers["Location"]).get_data(as_text=True))
+
+
+def test_the_transcript_consent_is_withdrawn_on_the_manage_page_and_the_transcript_ends(
+    app: Flask, tracker_url: str
+) -> None:
+    prepare(app)
+    store = tracker_store(tracker_url)
+    add_conversation(
+        store, "chat-of-anna", last_event_at=NOW, transcript_until=NOW + timedelta(days=30)
+    )
+    add_conversation(
+        store, "someone-else", last_event_at=NOW, transcript_until=NOW + timedelta(days=30)
+    )
+    booked = create(
+        app.test_client(),
+        conversation_id="chat-of-anna",
+        consents=[
+            {"purpose": "booking", "text_version": 1},
+            {"purpose": "chat_transcript", "text_version": 1},
+        ],
+    )
+    client = app.test_client()
+    page = _manage_page(client, booked)
+    assert "Stop med at gemme samtalen" in page
+    csrf = _CSRF.search(page)
+    assert csrf
+    done = client.post(
+        f"/booking/{booked['reference']}/transcript/stop", data={"csrf_token": csrf.group(1)}
+    )
+    assert done.status_code == 303
+    after = client.get(f"/booking/{booked['reference']}").get_data(as_text=True)
+    assert "Samtalen med chatassistenten gemmes ikke længere" in after
+    assert "Stop med at gemme samtalen" not in after
+    # the encrypted originals and the consent row are gone; the redacted events stay
+    assert rows_of(store, "chat-of-anna") == 3
+    assert rows_of(store, "someone-else") == 5
+    with app.extensions["database"].transaction() as session:
+        booking = session.query(Booking).filter_by(reference=booked["reference"]).one()
+        withdrawn = {c.purpose: c.withdrawn_at is not None for c in booking.consents}
+    assert withdrawn == {"booking": False, "chat_transcript": True}
+
+
+def test_without_a_transcript_consent_there_is_nothing_to_withdraw(
+    app: Flask, tracker_url: str
+) -> None:
+    prepare(app)
+    store = tracker_store(tracker_url)
+    add_conversation(store, "chat-of-bo", last_event_at=NOW)
+    booked = create(app.test_client(), conversation_id="chat-of-bo")
+    client = app.test_client()
+    page = _manage_page(client, booked)
+    assert "Stop med at gemme samtalen" not in page
+    csrf = _CSRF.search(page)
+    assert csrf
+    done = client.post(
+        f"/booking/{booked['reference']}/transcript/stop", data={"csrf_token": csrf.group(1)}
+    )
+    assert done.status_code == 303
+    assert rows_of(store, "chat-of-bo") == 4  # untouched
+
+
+def test_withdrawing_needs_the_manage_token(app: Flask) -> None:
+    prepare(app)
+    booked = create(app.test_client(), conversation_id="chat-of-cy")
+    response = app.test_client().post(f"/booking/{booked['reference']}/transcript/stop")
+    assert response.status_code in (400, 403)

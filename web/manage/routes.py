@@ -83,6 +83,7 @@ def show(reference: str) -> Any:
         booking = services.authorised_booking(db_session, reference, auth)
         view = services.BookingView.of(booking, staff=False)
         sms_active = has_active_consent(booking, ConsentPurpose.SMS_REMINDERS.value)
+        transcript_active = has_active_consent(booking, ConsentPurpose.CHAT_TRANSCRIPT.value)
         joining = join_state(booking, current_app.config, now=now())
         offered = service_modes(booking.service)
     links = LinkSettings.from_mapping(current_app.config)
@@ -94,6 +95,7 @@ def show(reference: str) -> Any:
         meeting_url=meeting_url(links, view.reference),
         ics_url=ics_url(links, view.reference),
         sms_active=sms_active,
+        transcript_active=transcript_active,
         joining=joining,
         mode_label=mode_name(view.mode, current_language(), capital=True),
         call_number=display_phone(view.citizen_phone) if view.mode == PHONE else "",
@@ -209,6 +211,16 @@ def stop_sms(reference: str) -> Any:
     )
     if changed:
         flash(gettext("You will get no more SMS reminders."), "success")
+    return redirect(url_for("manage.show", reference=reference)), 303
+
+
+@blueprint.post("/<reference>/transcript/stop")
+def stop_transcript(reference: str) -> Any:
+    changed = data_rights.withdraw_transcript(
+        get_db(), reference, auth=_auth(reference), now=now(), conversations=get_conversations()
+    )
+    if changed:
+        flash(gettext("Your chat conversation is no longer kept."), "success")
     return redirect(url_for("manage.show", reference=reference)), 303
 
 
