@@ -36,7 +36,8 @@ from booking.meetings import (
 from booking.models import Booking, Caseworker, ConsentPurpose, User
 from booking.notify.outbox import stop_booking_sms_reminders
 from booking.privacy import record_event
-from web.extensions import get_db, limiter, now
+from web.extensions import get_db, now
+from web.ratelimits import limiter
 from web.i18n import prefer_language
 from web.meeting import blueprint
 from web.meeting.page import render_meeting
