@@ -93,7 +93,9 @@ def login() -> Any:
     if request.method == "POST":
         email = request.form.get("email", "")[:320]
         password = request.form.get("password", "")[: accounts.MAX_PASSWORD_LENGTH + 1]
-        with get_db().transaction() as db:
+        # IMMEDIATE: on SQLite a failure is counted under the write lock taken up front, so
+        # workers failing at once queue instead of one failing to upgrade its read lock.
+        with get_db().transaction(immediate=True) as db:
             result = accounts.authenticate(db, email, password, now=now())
             found = result.user
             if found is not None:
