@@ -129,6 +129,14 @@ class DatabaseStorage(Storage):
         with self.engine.begin() as connection:
             connection.execute(delete(RateLimitCounter).where(RateLimitCounter.key == key))
 
+    def dispose(self) -> None:
+        """Close this process's connections to the database (tests; a worker keeps them)."""
+        with _databases_lock:
+            database = _databases.pop(self.database_url, None)
+        if database is not None:
+            database.dispose()
+        self._database = None
+
     def _row(self, key: str) -> Any:
         table = RateLimitCounter.__table__
         with self.engine.connect() as connection:

@@ -67,6 +67,9 @@ def init_app(app: Flask) -> None:
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     limiter.init_app(app)
+    # The extension is one object for the process; a newly built app (tests build many) starts
+    # by trusting its own storage, not by inheriting an earlier app's outage.
+    limiter._storage_dead = False
 
 
 def limit_of(config_key: str) -> str:
@@ -97,6 +100,7 @@ def retry_after_seconds() -> int:
     if current is None:
         return 60
     try:
-        return max(1, math.ceil(current.reset_at - time.time()))
+        window = current.limit.get_expiry()
+        return min(window, max(1, math.ceil(current.reset_at - time.time())))
     except Exception:  # noqa: BLE001 - the storage failed meanwhile; the answer still goes out
         return 60
