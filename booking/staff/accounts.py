@@ -137,9 +137,10 @@ def _count_failure(session: Session, user_id: int, now: datetime) -> bool:
         update(User)
         .where(User.id == user_id, User.failed_login_count >= MAX_FAILED_LOGINS)
         .values(locked_until=now + LOCKOUT, failed_login_count=0)
+        .returning(User.id)
         .execution_options(synchronize_session=False)
-    )
-    return bool(locked.rowcount)
+    ).first()
+    return locked is not None
 
 
 def create_user(

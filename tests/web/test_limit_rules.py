@@ -183,3 +183,18 @@ def test_when_redis_is_down_each_process_limits_in_memory_instead_of_failing(
     statuses = [client.get("/api/v1/services").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert "falling back to in-memory storage" in caplog.text
+
+
+def test_the_openapi_document_declares_retry_after_on_every_429(client: Any) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    limited = [
+        answers["429"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for status, answers in [("429", operation["responses"])]
+        if status in answers
+    ]
+    assert len(limited) >= 9
+    assert all(
+        answer["headers"]["Retry-After"]["schema"]["type"] == "integer" for answer in limited
+    )
