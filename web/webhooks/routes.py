@@ -5,7 +5,8 @@ A request counts only when its `X-Twilio-Signature` matches the public URL Twili
 
 Only refused requests count against `RATELIMIT_WEBHOOKS` (per client address): a sender of
 forged or stale signatures is stopped with 429, while Twilio's own callbacks, however many a
-busy hour brings, are never throttled.
+busy hour brings, do not count (with TRUSTED_PROXIES set right, so that Twilio and a forger do
+not share a proxy's address).
 """
 
 from __future__ import annotations
