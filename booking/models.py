@@ -17,6 +17,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -446,3 +447,19 @@ class OutboxMessage(Base):
         CheckConstraint("channel IN ('sms', 'email')", name="ck_outbox_channel"),
         Index("ix_outbox_due", "status", "due_at"),
     )
+
+
+class RateLimitCounter(Base):
+    """One fixed-window counter of the web app's rate limiter (`limits` storage in web/).
+
+    Kept in the app's own database so every gunicorn worker (and, on PostgreSQL, every host)
+    counts against the same number when no Redis is configured. Keys carry no personal data:
+    the limiter hashes an e-mail before it becomes part of a key.
+    """
+
+    __tablename__ = "rate_limit_counters"
+
+    key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    # epoch seconds, as the `limits` package counts windows (wall clock, not the app's clock)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

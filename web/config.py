@@ -45,12 +45,19 @@ class Config:
         # Trusted callers (the Rasa action server) send `Authorization: Bearer <token>`.
         self.SERVICE_TOKENS = [t.strip() for t in _env("SERVICE_TOKENS").split(",") if t.strip()]
 
-        # Rate limits on public endpoints; use a shared store (redis://…) with several workers.
-        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        # Rate limits, counted in storage every worker shares (web/ratelimits.py): empty
+        # RATELIMIT_STORAGE_URI means Redis at REDIS_URL if set, else the app's database.
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI")
+        self.REDIS_URL = _env("REDIS_URL")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_PUBLIC = _env("RATELIMIT_PUBLIC", "120/minute")
         self.RATELIMIT_BOOKING_CREATE = _env("RATELIMIT_BOOKING_CREATE", "20/hour")
         self.RATELIMIT_LOOKUP = _env("RATELIMIT_LOOKUP", "10/hour")
+        self.RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10/minute")
+        self.RATELIMIT_LOGIN_ACCOUNT = _env("RATELIMIT_LOGIN_ACCOUNT", "20/hour")
+        self.RATELIMIT_WEBHOOKS = _env("RATELIMIT_WEBHOOKS", "30/minute")
+        # How many reverse proxies in front append to X-Forwarded-For (0: the peer is the client).
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
 
         # SMS: console backend unless Twilio credentials are set.
         self.SMS_BACKEND = _env("SMS_BACKEND", "")

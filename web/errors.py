@@ -13,6 +13,7 @@ from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from booking import errors as domain
+from web import ratelimits
 from web.i18n import error_text
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,10 @@ def _wants_json() -> bool:
 
 def error_page(status: int, headers: list[tuple[str, str]] | None = None) -> Any:
     """A page in the reader's language for an HTTP error of the pages (not the API)."""
-    message = str(HTTP_MESSAGES.get(status, HTTP_MESSAGES[400 if status < 500 else 500]))
+    if status == 429:
+        message = ratelimits.retry_message()
+    else:
+        message = str(HTTP_MESSAGES.get(status, HTTP_MESSAGES[400 if status < 500 else 500]))
     try:
         page = render_template("error.html", status=status, message=message)
     except Exception:  # noqa: BLE001 - the error page must not fail in turn
@@ -93,6 +97,16 @@ def init_app(app: Flask) -> None:
     def _domain_error(exc: domain.BookingError) -> tuple[Response, int]:
         status = STATUS_BY_ERROR.get(type(exc), 422)
         return error_response(status, exc.code, error_text(exc), field=exc.field)
+
+    @app.errorhandler(429)
+    def _too_many_requests(exc: HTTPException) -> Any:
+        # Over a rate limit: say how long to wait, in words and in Retry-After.
+        headers = [("Retry-After", str(ratelimits.retry_after_seconds()))]
+        if not _wants_json():
+            return error_page(429, headers)
+        body, status = error_response(429, HTTP_CODES[429], ratelimits.retry_message())
+        body.headers.update(headers)
+        return body, status
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:

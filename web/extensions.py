@@ -6,19 +6,15 @@ from datetime import UTC, datetime
 from typing import cast
 
 from flask import Flask, current_app
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
 from booking.db import Database
 from booking.notify import SmsSender, sms_sender_from_config
 from booking.privacy import ConversationStore
-
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+from web import ratelimits
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)
+    ratelimits.init_app(app)
     app.extensions["sms_sender"] = sms_sender_from_config(app.config)
     url = app.config.get("TRACKER_STORE_URL")
     app.extensions["conversations"] = (

@@ -46,13 +46,17 @@ def start_lookup(
         )
     number = normalise_phone(phone, field="phone")
     with db.transaction(immediate=True) as session:
+        # Locked (PostgreSQL; SQLite's IMMEDIATE already serialises), so lookups arriving at
+        # once in several workers count each other's codes against the hourly limit.
         booking = session.scalar(
-            select(Booking).where(
+            select(Booking)
+            .where(
                 Booking.reference == canonical,
                 Booking.citizen_phone == number,
                 Booking.status == BookingStatus.CONFIRMED.value,
                 Booking.end_at > now,
             )
+            .with_for_update()
         )
         if booking is None:
             return

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from booking.errors import NotFound, ValidationFailed
@@ -108,18 +108,39 @@ def authenticate(session: Session, email: str, password: str, *, now: datetime) 
         verify_password(_DUMMY_HASH, password)
         return LoginResult(None)
     if not verify_password(user.password_hash, password) or not user.active:
-        user.failed_login_count = (user.failed_login_count or 0) + 1
-        if user.failed_login_count >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_login_count = 0
-            return LoginResult(None, locked_now=True)
-        return LoginResult(None)
+        return LoginResult(None, locked_now=_count_failure(session, user.id, now))
     user.failed_login_count = 0
     user.locked_until = None
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return LoginResult(user)
+
+
+def _count_failure(session: Session, user_id: int, now: datetime) -> bool:
+    """Count a failed login in the database; True when it is the one that locks the account.
+
+    Both steps are single UPDATE statements on the row, not a read then a write: failures
+    arriving at once in several worker processes (or hosts) each count, and exactly one of
+    them locks the account.
+    """
+    failures = session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(failed_login_count=func.coalesce(User.failed_login_count, 0) + 1)
+        .returning(User.failed_login_count)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    if failures < MAX_FAILED_LOGINS:
+        return False
+    locked = session.execute(
+        update(User)
+        .where(User.id == user_id, User.failed_login_count >= MAX_FAILED_LOGINS)
+        .values(locked_until=now + LOCKOUT, failed_login_count=0)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return locked is not None
 
 
 def create_user(

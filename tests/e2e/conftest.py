@@ -16,8 +16,8 @@ from tests.e2e.stack import (
     BookingService,
     running_assistant,
     running_booking_service,
-    running_redis,
 )
+from tests.support.redis import running_redis
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
-import socket
 import sqlite3
 import subprocess
 import time
@@ -260,46 +258,6 @@ def stop(processes: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-@contextmanager
-def running_redis(tmp: Path) -> Iterator[str | None]:
-    """A private redis-server on a free loopback port (Rasa's lock store); None if not installed."""
-    if shutil.which("redis-server") is None:
-        yield None
-        return
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--dir",
-            str(tmp),
-        ],
-        stdout=(tmp / "redis.out").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("redis-server did not start")
-            time.sleep(0.2)
-        yield f"redis://127.0.0.1:{port}/1"
-    finally:
-        stop([process])
 
 
 @contextmanager

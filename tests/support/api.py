@@ -69,9 +69,14 @@ def catalogue_patterns(language: str) -> tuple[re.Pattern[str], ...]:
         catalog = read_po(fh)
     patterns = []
     for message in catalog:
-        if message.id and isinstance(message.string, str):
-            pattern = re.sub(r"%\\\(\w+\\\)s", ".+", re.escape(message.string))
-            patterns.append(re.compile(pattern.replace("%%", "%"), re.DOTALL))
+        if not message.id:
+            continue
+        # a plural message has one text per form
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in texts:
+            if isinstance(text, str) and text:
+                pattern = re.sub(r"%\\\(\w+\\\)s", ".+", re.escape(text))
+                patterns.append(re.compile(pattern.replace("%%", "%"), re.DOTALL))
     return tuple(patterns)
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from booking.bookings import Auth, ManageToken, StaffPrincipal
 from web.auth.guards import current_principal as staff_principal
 from web.errors import ApiError
-from web.extensions import limiter
+from web.ratelimits import limit_of, limiter
 
 MANAGE_TOKEN_HEADER = "X-Manage-Token"  # noqa: S105 - a header name
 
@@ -103,7 +103,7 @@ def booking_auth() -> Auth:
 
 def _limit(config_key: str):  # type: ignore[no-untyped-def]
     return limiter.limit(
-        lambda: str(current_app.config[config_key]),
+        lambda: limit_of(config_key),
         exempt_when=is_trusted_caller,
         scope=config_key.lower(),
     )

@@ -28,9 +28,19 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: "Not found",
         409: "Conflict (slot taken, wrong state)",
         422: "Invalid input; `field` names it",
-        429: "Rate limit exceeded",
+        429: "Rate limit exceeded (counted per client address, shared by every server); "
+        "the message says how long to wait",
     }
-    return {str(s): _json(ERROR, names[s]) for s in statuses}
+    answers = {str(s): _json(ERROR, names[s]) for s in statuses}
+    if 429 in statuses:
+        answers["429"]["headers"] = {"Retry-After": RETRY_AFTER}
+    return answers
+
+
+RETRY_AFTER = {
+    "description": "Seconds until the limit's window ends and the request may be sent again",
+    "schema": {"type": "integer", "minimum": 0},
+}
 
 
 def _body(schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
@@ -400,7 +410,8 @@ def document(server_url: str) -> dict[str, Any]:
             '`{"error": {"code", "message"}}`, the message in the language of the request\'s '
             "`Accept-Language` (`da` or `en`; Danish by default); times are ISO 8601 with "
             "offset. Trusted callers send `Authorization: Bearer <service token>` and are "
-            "exempt from per-IP limits.",
+            "exempt from per-IP limits. Over a limit the answer is 429 with `Retry-After`; "
+            "limits are counted in storage every server shares (Redis or the database).",
         },
         "servers": [{"url": server_url}],
         "paths": PATHS,

@@ -29,8 +29,9 @@ from booking.models import User
 from booking.staff import accounts
 from web.auth import blueprint
 from web.auth.guards import CurrentUser, current_user, home_for, login_required
-from web.extensions import get_db, limiter, now
+from web.extensions import get_db, now
 from web.i18n import error_text
+from web.ratelimits import limit_of, limiter, login_account
 
 LOGIN_FAILED = lazy_gettext("Wrong e-mail or password, or the account is temporarily locked.")
 
@@ -75,8 +76,13 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+# By address, and by account (one account tried from many addresses); both shared by all workers.
+@limiter.limit(lambda: limit_of("RATELIMIT_LOGIN"), methods=["POST"], scope="login")
 @limiter.limit(
-    lambda: str(current_app.config.get("RATELIMIT_LOGIN", "10/minute")), methods=["POST"]
+    lambda: limit_of("RATELIMIT_LOGIN_ACCOUNT"),
+    key_func=login_account,
+    methods=["POST"],
+    scope="login_account",
 )
 def login() -> Any:
     user = current_user()
@@ -87,7 +93,9 @@ def login() -> Any:
     if request.method == "POST":
         email = request.form.get("email", "")[:320]
         password = request.form.get("password", "")[: accounts.MAX_PASSWORD_LENGTH + 1]
-        with get_db().transaction() as db:
+        # IMMEDIATE: on SQLite a failure is counted under the write lock taken up front, so
+        # workers failing at once queue instead of one failing to upgrade its read lock.
+        with get_db().transaction(immediate=True) as db:
             result = accounts.authenticate(db, email, password, now=now())
             found = result.user
             if found is not None:

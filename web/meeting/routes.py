@@ -36,16 +36,17 @@ from booking.meetings import (
 from booking.models import Booking, Caseworker, ConsentPurpose, User
 from booking.notify.outbox import stop_booking_sms_reminders
 from booking.privacy import record_event
-from web.extensions import get_db, limiter, now
+from web.extensions import get_db, now
 from web.i18n import prefer_language
 from web.meeting import blueprint
 from web.meeting.page import render_meeting
+from web.ratelimits import limit_of, limiter
 
 SMS = ConsentPurpose.SMS_REMINDERS.value
 
 
 def _limit() -> str:
-    return str(current_app.config.get("RATELIMIT_PUBLIC", "120/minute"))
+    return limit_of("RATELIMIT_PUBLIC")
 
 
 # --- Citizen routes ---------------------------------------------------------------------------

@@ -2,6 +2,11 @@
 
 A request counts only when its `X-Twilio-Signature` matches the public URL Twilio called
 (PUBLIC_BASE_URL + path + query) and the form, and its AccountSid is ours; otherwise 403.
+
+Only refused requests count against `RATELIMIT_WEBHOOKS` (per client address): a sender of
+forged or stale signatures is stopped with 429, while Twilio's own callbacks, however many a
+busy hour brings, do not count (with TRUSTED_PROXIES set right, so that Twilio and a forger do
+not share a proxy's address).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from twilio.request_validator import RequestValidator
 
 from booking.notify import is_stop, record_delivery_status, stop_sms_reminders
 from web.extensions import get_db, now
+from web.ratelimits import limit_of, limiter
 from web.webhooks import blueprint
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -38,7 +44,17 @@ def _verify_twilio() -> None:
         abort(403)
 
 
+def _refused(response: Response) -> bool:
+    return response.status_code == 403
+
+
+_webhook_limit = limiter.shared_limit(
+    lambda: limit_of("RATELIMIT_WEBHOOKS"), scope="webhooks", deduct_when=_refused
+)
+
+
 @blueprint.post("/webhooks/twilio/status")
+@_webhook_limit
 def twilio_status() -> Response:
     _verify_twilio()
     sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
@@ -58,6 +74,7 @@ def twilio_status() -> Response:
 
 
 @blueprint.post("/webhooks/twilio/inbound")
+@_webhook_limit
 def twilio_inbound() -> Response:
     _verify_twilio()
     phone = request.form.get("From", "")
