@@ -45,6 +45,10 @@ class Config:
         # Trusted callers (the Rasa action server) send `Authorization: Bearer <token>`.
         self.SERVICE_TOKENS = [t.strip() for t in _env("SERVICE_TOKENS").split(",") if t.strip()]
 
+        # The assistant's shipped training data: imported into the database on first start,
+        # and the rules, stories and synonyms administrators do not edit.
+        self.ASSISTANT_DATA_DIR = _env("ASSISTANT_DATA_DIR", str(ROOT / "bot" / "data"))
+
         # Rate limits on public endpoints; use a shared store (redis://…) with several workers.
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
