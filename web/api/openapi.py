@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.admin_api import openapi as admin
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with UTC offset"}
 REFERENCE = {
@@ -398,16 +400,18 @@ def document(server_url: str) -> dict[str, Any]:
             '`{"error": {"code", "message"}}`, the message in the language of the request\'s '
             "`Accept-Language` (`da` or `en`; Danish by default); times are ISO 8601 with "
             "offset. Trusted callers send `Authorization: Bearer <service token>` and are "
-            "exempt from per-IP limits.",
+            "exempt from per-IP limits. Under `/admin` the admin API, for administrators "
+            "with an API key.",
         },
         "servers": [{"url": server_url}],
-        "paths": PATHS,
+        "paths": {**PATHS, **admin.PATHS},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **admin.SCHEMAS},
             "securitySchemes": {
                 "serviceToken": {"type": "http", "scheme": "bearer"},
                 "manageToken": {"type": "apiKey", "in": "header", "name": "X-Manage-Token"},
                 "staffSession": {"type": "apiKey", "in": "cookie", "name": "session"},
+                **admin.SECURITY_SCHEMES,
             },
         },
     }

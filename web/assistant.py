@@ -1,0 +1,50 @@
+"""What the admin pages and the admin API share about the assistant's content.
+
+The shipped `bot/data` is imported the first time anyone looks at or changes the content (and
+by `flask --app web assistant import`, which `make db` runs), so a fresh deployment needs no
+extra step; the import does nothing once content exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from booking import assistant
+from booking.assistant import AssistantChange, AssistantIntent
+from web.extensions import now
+
+
+def ensure_imported(db: Session) -> bool:
+    """Imports the shipped content into an empty database; True when it did."""
+    return assistant.import_shipped(db, Path(current_app.config["ASSISTANT_DATA_DIR"]), now=now())
+
+
+def intent_json(intent: AssistantIntent) -> dict[str, Any]:
+    content = assistant.snapshot(intent)
+    body: dict[str, Any] = {
+        "name": intent.name,
+        "faq": intent.is_faq,
+        "retired": content["retired"],
+        "examples": content["examples"],
+    }
+    if intent.is_faq:
+        body["key"] = intent.key
+        body["answer"] = content["answer"]
+    return body
+
+
+def change_json(change: AssistantChange) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "at": change.at.isoformat(),
+        "intent": change.intent.name,
+        "action": change.action,
+        "by": change.user.email if change.user is not None else None,
+        "reverts": change.reverts_id,
+        "before": change.before,
+        "after": change.after,
+    }
