@@ -8,7 +8,9 @@ Rasa: the bot's own environment reads the files this package writes.
 """
 
 from booking.assistant.content import (
+    Difference,
     add_faq,
+    difference,
     get_intent,
     history,
     list_intents,
@@ -36,7 +38,9 @@ __all__ = [
     "AssistantChange",
     "AssistantExample",
     "AssistantIntent",
+    "Difference",
     "add_faq",
+    "difference",
     "get_intent",
     "history",
     "import_shipped",

@@ -7,6 +7,7 @@ and after, in the caller's transaction. A change is reverted by restoring its `b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -239,3 +240,32 @@ def _replace_answer(intent: AssistantIntent, answer: dict[str, str]) -> None:
             intent.answers.append(AssistantAnswer(language=language, text=text))
         else:
             row.text = text
+
+
+@dataclass(frozen=True)
+class Difference:
+    """What a change did to an intent: phrasings added and removed, answers changed."""
+
+    added: dict[str, list[str]]
+    removed: dict[str, list[str]]
+    answers_changed: list[str]
+    retired: bool | None  # True: retired, False: brought back, None: unchanged
+
+
+def difference(change: AssistantChange) -> Difference:
+    """The change's `before` compared with its `after`."""
+    before = change.before or {"retired": True, "examples": {}, "answer": {}}
+    after = change.after
+    added, removed = {}, {}
+    for language in LANGUAGES:
+        old = before["examples"].get(language, [])
+        new = after["examples"].get(language, [])
+        added[language] = [text for text in new if text not in old]
+        removed[language] = [text for text in old if text not in new]
+    answers = [
+        language
+        for language in LANGUAGES
+        if before["answer"].get(language) != after["answer"].get(language)
+    ]
+    retired = None if before["retired"] == after["retired"] else bool(after["retired"])
+    return Difference(added, removed, answers, retired)
