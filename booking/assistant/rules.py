@@ -29,7 +29,8 @@ FACTS = (
     "municipality_opening_hours",
 )
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-LANGUAGE_NAMES = {"da": N_("Danish"), "en": N_("English")}
+# Inside a sentence: "Write the answer %(lang)s." → "… in Danish" / "… på dansk".
+IN_LANGUAGE = {"da": N_("in Danish"), "en": N_("in English")}
 
 
 def check_faq_key(key: Any) -> str:
@@ -62,9 +63,9 @@ def clean_examples(examples: Any) -> dict[str, list[str]]:
 
 def _clean_language(raw: Any, language: str) -> list[str]:
     field = f"examples.{language}"
-    name = LANGUAGE_NAMES[language]
+    name = IN_LANGUAGE[language]
     if raw is None:
-        raise ValidationFailed(N_("Give examples in %(lang)s."), field=field, lang=name)
+        raise ValidationFailed(N_("Give examples %(lang)s."), field=field, lang=name)
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise ValidationFailed(N_("Give the examples as a list of texts."), field=field)
     kept: list[str] = []
@@ -91,7 +92,7 @@ def _clean_language(raw: Any, language: str) -> list[str]:
 def _too_few(field: str, language: Text) -> ValidationFailed:
     return ValidationFailed(
         N_(
-            "Give at least %(count)s different examples in %(lang)s: the assistant cannot "
+            "Give at least %(count)s different examples %(lang)s: the assistant cannot "
             "learn a question from fewer."
         ),
         field=field,
@@ -110,9 +111,9 @@ def clean_answer(answer: Any) -> dict[str, str]:
         text = answer.get(language)
         if not isinstance(text, str) or not text.strip():
             raise ValidationFailed(
-                N_("Write the answer in %(lang)s."),
+                N_("Write the answer %(lang)s."),
                 field=field,
-                lang=LANGUAGE_NAMES[language],
+                lang=IN_LANGUAGE[language],
             )
         text = text.strip()
         if len(text) > MAX_ANSWER_LENGTH:
