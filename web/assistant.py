@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking import assistant
@@ -20,7 +21,12 @@ from web.extensions import now
 
 def ensure_imported(db: Session) -> bool:
     """Imports the shipped content into an empty database; True when it did."""
-    return assistant.import_shipped(db, Path(current_app.config["ASSISTANT_DATA_DIR"]), now=now())
+    shipped = Path(current_app.config["ASSISTANT_DATA_DIR"])
+    try:
+        with db.begin_nested():
+            return assistant.import_shipped(db, shipped, now=now())
+    except IntegrityError:  # two first requests at once: the other one imported it
+        return False
 
 
 def intent_json(intent: AssistantIntent) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from booking.assistant.models import (
@@ -71,21 +72,28 @@ def add_faq(
     """A new FAQ question `faq/<key>` with its phrasings and its answer in both languages."""
     name = FAQ_PREFIX + check_faq_key(key)
     if db.scalar(select(AssistantIntent.id).where(AssistantIntent.name == name)) is not None:
-        raise ValidationFailed(
-            N_("A question called “%(key)s” exists already (perhaps retired)."),
-            field="key",
-            key=name.removeprefix(FAQ_PREFIX),
-        )
+        raise _exists(name)
     cleaned_examples = clean_examples(examples)
     cleaned_answer = clean_answer(answer)
     intent = AssistantIntent(name=name, created_at=now)
     db.add(intent)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError:  # added by someone else meanwhile: the unique name refused it
+        raise _exists(name) from None
     _check_not_elsewhere(db, intent, cleaned_examples)
     _replace_examples(intent, cleaned_examples)
     _replace_answer(intent, cleaned_answer)
     record(db, intent, "faq.create", None, user_id=user_id, now=now)
     return intent
+
+
+def _exists(name: str) -> ValidationFailed:
+    return ValidationFailed(
+        N_("A question called “%(key)s” exists already (perhaps retired)."),
+        field="key",
+        key=name.removeprefix(FAQ_PREFIX),
+    )
 
 
 def set_examples(
