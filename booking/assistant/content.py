@@ -262,8 +262,9 @@ class Difference:
 
 def difference(change: AssistantChange) -> Difference:
     """The change's `before` compared with its `after`."""
-    before = change.before or {"retired": True, "examples": {}, "answer": {}}
     after = change.after
+    # a new question: everything in it was added, nothing was "brought back"
+    before = change.before or {"retired": after["retired"], "examples": {}, "answer": {}}
     added, removed = {}, {}
     for language in LANGUAGES:
         old = before["examples"].get(language, [])

@@ -103,6 +103,7 @@ def test_an_administrator_adds_a_question_edits_an_answer_and_reverts_it(
     expect(page.get_by_role("heading", name="FAQ-spørgsmål “parking_permit”")).to_be_visible()
     expect(page.locator(".flash--success")).to_contain_text("Spørgsmålet blev tilføjet")
     violations["new question (saved)"] = axe_violations(page)
+    screenshot(page, "admin-assistant-question")
 
     page.get_by_label("Svar på dansk").fill("Søg på borger.dk, eller ring på {municipality_phone}.")
     page.get_by_role("button", name="Gem svar").click()
@@ -115,6 +116,7 @@ def test_an_administrator_adds_a_question_edits_an_answer_and_reverts_it(
     page.get_by_role("link", name="Historik").click()
     expect(page.get_by_text("Svar ændret (Dansk)").first).to_be_visible()
     violations["history"] = axe_violations(page)
+    screenshot(page, "admin-assistant-history")
     page.get_by_role("button", name="Fortryd Svar ændret").first.click()
     expect(page.locator(".flash--success")).to_contain_text("Ændringen blev fortrudt")
     with database_of(app).transaction() as session:

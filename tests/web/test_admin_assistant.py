@@ -93,6 +93,9 @@ def test_adding_a_question_through_the_form_records_who_added_it(
     assert "Spørgsmålet blev tilføjet" in page
     assert "hvordan får jeg en parkeringstilladelse" in page
     assert "admin@example.dk" in page
+    assert "Tilføjet (Engelsk): how do I get a parking permit" in page
+    assert "Genindsat" not in page  # a new question was not "brought back"
+    assert "{municipality_phone}" in page  # the facts an answer may use
     assert _content(db, "faq/parking_permit")["answer"] == faq_payload()["answer"]
 
 

@@ -39,7 +39,11 @@ FIELD_IDS = {"examples": "examples_da", "answer": "answer_da", "name": "form"}
 
 @blueprint.context_processor
 def _change_helpers() -> dict[str, Any]:
-    return {"change_label": _change_label, "change_diff": _change_diff, "facts": assistant.FACTS}
+    return {
+        "change_label": _change_label,
+        "change_diff": _change_diff,
+        "fact_placeholders": ", ".join("{" + fact + "}" for fact in assistant.FACTS),
+    }
 
 
 def _change_label(action: str) -> str:
@@ -166,7 +170,6 @@ def _new_faq_page(*, errors: dict[str, str] | None = None, status: int = 200) ->
         errors=errors or {},
         form=request.form if errors else {},
         min_examples=assistant.MIN_EXAMPLES_PER_LANGUAGE,
-        facts=assistant.FACTS,
     )
     return page, status
 
