@@ -144,7 +144,12 @@ def retire_faq(db: Session, name: str, *, user_id: int | None, now: datetime) ->
 def revert_change(
     db: Session, change_id: int, *, user_id: int | None, now: datetime
 ) -> AssistantChange:
-    """Restores the intent as it was before the change; the revert is a change of its own."""
+    """Restores the intent's phrasings and answer as they were before the change.
+
+    Whether the question is retired changes only when the reverted change retired it, brought
+    it back or created it (reverting a creation retires the question): reverting an old edit of
+    an answer does not bring a retired question back. The revert is a change of its own.
+    """
     change = db.get(AssistantChange, change_id)
     if change is None:
         raise NotFound(N_("Not found."))
@@ -153,9 +158,12 @@ def revert_change(
     intent = change.intent
     before = snapshot(intent)
     target = change.before or {**change.after, "retired": True}
+    if change.before is not None and change.before["retired"] == change.after["retired"]:
+        target = {**target, "retired": intent.retired_at is not None}
     if not target["retired"]:
         _check_not_elsewhere(db, intent, target["examples"])
-    intent.retired_at = now if target["retired"] else None
+    if target["retired"] != (intent.retired_at is not None):
+        intent.retired_at = now if target["retired"] else None
     _replace_examples(intent, target["examples"])
     _replace_answer(intent, target["answer"])
     return record(db, intent, "revert", before, user_id=user_id, now=now, reverts=change)

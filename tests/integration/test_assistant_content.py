@@ -196,3 +196,17 @@ def test_only_faq_questions_can_be_retired_or_answered_and_the_import_is_not_rev
         (imported,) = assistant.history(session, name="greet")
         with pytest.raises(InvalidState):
             assistant.revert_change(session, imported.id, user_id=None, now=NOW)
+
+
+def test_reverting_an_old_edit_of_a_retired_question_keeps_it_retired(content: Database) -> None:
+    original = _snapshot(content, "faq/cost")
+    with content.transaction() as session:
+        edit = assistant.set_answer(
+            session, "faq/cost", {"da": "Gratis.", "en": "Free."}, user_id=None, now=NOW
+        )
+        (answer_change,) = assistant.history(session, name=edit.name)[:1]
+        assistant.retire_faq(session, "faq/cost", user_id=None, now=NOW)
+        assistant.revert_change(session, answer_change.id, user_id=None, now=NOW)
+    restored = _snapshot(content, "faq/cost")
+    assert restored["retired"] is True
+    assert restored["answer"] == original["answer"]
