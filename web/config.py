@@ -45,10 +45,6 @@ class Config:
         # Trusted callers (the Rasa action server) send `Authorization: Bearer <token>`.
         self.SERVICE_TOKENS = [t.strip() for t in _env("SERVICE_TOKENS").split(",") if t.strip()]
 
-        # The assistant's shipped training data: imported into the database on first start,
-        # and the rules, stories and synonyms administrators do not edit.
-        self.ASSISTANT_DATA_DIR = _env("ASSISTANT_DATA_DIR", str(ROOT / "bot" / "data"))
-
         # Rate limits on public endpoints; use a shared store (redis://…) with several workers.
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -90,6 +86,10 @@ class Config:
         # The meeting page hands out tokens from this long before the start to after the end.
         self.MEETING_OPEN_BEFORE_MINUTES = _int("MEETING_OPEN_BEFORE_MINUTES", 15)
         self.MEETING_CLOSE_AFTER_MINUTES = _int("MEETING_CLOSE_AFTER_MINUTES", 30)
+
+        # The assistant's shipped training data: imported into the database on first start,
+        # and the rules, stories and synonyms administrators do not edit.
+        self.ASSISTANT_DATA_DIR = _env("ASSISTANT_DATA_DIR", str(ROOT / "bot" / "data"))
 
         # The municipality, used in answers and messages instead of hard-coded text.
         self.MUNICIPALITY_NAME = _env("MUNICIPALITY_NAME", "Eksempel Kommune")

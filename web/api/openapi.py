@@ -400,8 +400,7 @@ def document(server_url: str) -> dict[str, Any]:
             '`{"error": {"code", "message"}}`, the message in the language of the request\'s '
             "`Accept-Language` (`da` or `en`; Danish by default); times are ISO 8601 with "
             "offset. Trusted callers send `Authorization: Bearer <service token>` and are "
-            "exempt from per-IP limits. Under `/admin` the admin API, for administrators "
-            "with an API key.",
+            "exempt from per-IP limits.",
         },
         "servers": [{"url": server_url}],
         "paths": {**PATHS, **admin.PATHS},
