@@ -7,6 +7,7 @@ extra step; the import does nothing once content exists.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,19 @@ def ensure_imported(db: Session) -> bool:
             return assistant.import_shipped(db, shipped, now=now())
     except IntegrityError:  # two first requests at once: the other one imported it
         return False
+
+
+def held_out() -> frozenset[str]:
+    """The held-out evaluation phrasings (re-read when the file changes); none when absent."""
+    path = Path(current_app.config["ASSISTANT_HELD_OUT_FILE"])
+    if not path.exists():
+        return frozenset()
+    return _held_out(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _held_out(path: Path, _mtime: int) -> frozenset[str]:
+    return assistant.held_out_phrasings(path)
 
 
 def intent_json(intent: AssistantIntent) -> dict[str, Any]:

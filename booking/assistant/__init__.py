@@ -28,7 +28,11 @@ from booking.assistant.models import (
     AssistantIntent,
 )
 from booking.assistant.rules import FACTS, MIN_EXAMPLES_PER_LANGUAGE
-from booking.assistant.training_data import import_shipped, write_training_data
+from booking.assistant.training_data import (
+    held_out_phrasings,
+    import_shipped,
+    write_training_data,
+)
 
 __all__ = [
     "FACTS",
@@ -42,6 +46,7 @@ __all__ = [
     "add_faq",
     "difference",
     "get_intent",
+    "held_out_phrasings",
     "history",
     "import_shipped",
     "list_intents",

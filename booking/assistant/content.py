@@ -7,6 +7,7 @@ and after, in the caller's transaction. A change is reverted by restoring its `b
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,12 +69,16 @@ def add_faq(
     *,
     user_id: int | None,
     now: datetime,
+    held_out: Collection[str] = frozenset(),
 ) -> AssistantIntent:
-    """A new FAQ question `faq/<key>` with its phrasings and its answer in both languages."""
+    """A new FAQ question `faq/<key>` with its phrasings and its answer in both languages.
+
+    `held_out`: the evaluation phrasings no training phrasing may repeat (`held_out_phrasings`).
+    """
     name = FAQ_PREFIX + check_faq_key(key)
     if db.scalar(select(AssistantIntent.id).where(AssistantIntent.name == name)) is not None:
         raise _exists(name)
-    cleaned_examples = clean_examples(examples)
+    cleaned_examples = clean_examples(examples, held_out)
     cleaned_answer = clean_answer(answer)
     intent = AssistantIntent(name=name, created_at=now)
     db.add(intent)
@@ -97,12 +102,18 @@ def _exists(name: str) -> ValidationFailed:
 
 
 def set_examples(
-    db: Session, name: str, examples: Any, *, user_id: int | None, now: datetime
+    db: Session,
+    name: str,
+    examples: Any,
+    *,
+    user_id: int | None,
+    now: datetime,
+    held_out: Collection[str] = frozenset(),
 ) -> AssistantIntent:
-    """Replaces the intent's phrasings in both languages."""
+    """Replaces the intent's phrasings in both languages (none of them held out)."""
     intent = _active(db, name)
     before = snapshot(intent)
-    cleaned = clean_examples(examples)
+    cleaned = clean_examples(examples, held_out)
     _check_not_elsewhere(db, intent, cleaned)
     _replace_examples(intent, cleaned)
     record(db, intent, "examples.update", before, user_id=user_id, now=now)

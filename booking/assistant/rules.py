@@ -7,7 +7,7 @@ the API and the forms put the message beside the right input.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from booking.assistant.annotations import check_annotations, plain_text
@@ -51,17 +51,21 @@ def comparable(example: str) -> str:
     return " ".join(plain_text(example).lower().split()).rstrip("?.!")
 
 
-def clean_examples(examples: Any) -> dict[str, list[str]]:
-    """Each language's phrasings, trimmed and without repeats; refused when a rule fails."""
+def clean_examples(examples: Any, held_out: Collection[str] = frozenset()) -> dict[str, list[str]]:
+    """Each language's phrasings, trimmed and without repeats; refused when a rule fails.
+
+    `held_out` holds the `comparable` form of the phrasings kept for evaluation: the assistant
+    is measured on them because it never learnt them, so none may become a training phrasing.
+    """
     if not isinstance(examples, Mapping):
         raise ValidationFailed(N_("Give the examples for each language."), field="examples")
     cleaned: dict[str, list[str]] = {}
     for language in LANGUAGES:
-        cleaned[language] = _clean_language(examples.get(language), language)
+        cleaned[language] = _clean_language(examples.get(language), language, held_out)
     return cleaned
 
 
-def _clean_language(raw: Any, language: str) -> list[str]:
+def _clean_language(raw: Any, language: str, held_out: Collection[str]) -> list[str]:
     field = f"examples.{language}"
     name = IN_LANGUAGE[language]
     if raw is None:
@@ -82,6 +86,15 @@ def _clean_language(raw: Any, language: str) -> list[str]:
                 count=MAX_EXAMPLE_LENGTH,
             )
         check_annotations(example, field=field)
+        if comparable(example) in held_out:
+            raise ValidationFailed(
+                N_(
+                    "“%(example)s” is one of the held-out test phrasings the assistant is "
+                    "measured on; a training example must be worded differently."
+                ),
+                field=field,
+                example=example,
+            )
         seen.add(comparable(example))
         kept.append(example)
     if len(kept) < MIN_EXAMPLES_PER_LANGUAGE:

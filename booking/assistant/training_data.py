@@ -26,6 +26,7 @@ from booking.assistant.models import (
     AssistantExample,
     AssistantIntent,
 )
+from booking.assistant.rules import comparable
 
 RASA_FORMAT_VERSION = "3.1"
 ANSWER_PREFIX = "utter_"
@@ -60,6 +61,15 @@ def import_shipped(db: Session, data_dir: Path, *, now: datetime) -> bool:
                 db.add(intent)
                 record(db, intent, "import", None, user_id=None, now=now)
     return True
+
+
+def held_out_phrasings(path: Path) -> frozenset[str]:
+    """The held-out evaluation phrasings of a Rasa NLU file, as `rules.comparable` compares."""
+    phrasings: set[str] = set()
+    for item in _load(path).get("nlu") or []:
+        if "intent" in item:
+            phrasings.update(comparable(text) for text in _examples(item["examples"]))
+    return frozenset(phrasings)
 
 
 def _examples(block: str | list[Any]) -> list[str]:

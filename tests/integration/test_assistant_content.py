@@ -210,3 +210,23 @@ def test_reverting_an_old_edit_of_a_retired_question_keeps_it_retired(content: D
     restored = _snapshot(content, "faq/cost")
     assert restored["retired"] is True
     assert restored["answer"] == original["answer"]
+
+
+def test_a_held_out_test_phrasing_is_refused_as_an_example(content: Database) -> None:
+    held_out = assistant.held_out_phrasings(SHIPPED.parent / "tests" / "nlu_holdout.yml")
+    assert "hej med jer derinde" in held_out
+    body = faq_payload(examples={"da": ["Hej med jer derinde!", "b", "c"], "en": ["a", "b", "c"]})
+    with content.transaction() as session, pytest.raises(ValidationFailed) as refused:
+        assistant.add_faq(
+            session,
+            body["key"],
+            body["examples"],
+            body["answer"],
+            user_id=None,
+            now=NOW,
+            held_out=held_out,
+        )
+    assert refused.value.field == "examples.da" and "held-out" in refused.value.message
+    greet = {"da": ["hej", "goddag", "hej med jer derinde"], "en": ["hello", "hi", "hey"]}
+    with content.transaction() as session, pytest.raises(ValidationFailed):
+        assistant.set_examples(session, "greet", greet, user_id=None, now=NOW, held_out=held_out)

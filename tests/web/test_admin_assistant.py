@@ -116,6 +116,11 @@ def test_adding_a_question_through_the_form_records_who_added_it(
             "examples_da",
             "Rasa ikke kan læse",
         ),
+        (
+            {"examples": {"da": ["hej chat", "b", "c"], "en": ["a", "b", "c"]}},
+            "examples_da",
+            "testformuleringer",
+        ),
         ({"answer": {"da": " ", "en": "x"}}, "answer_da", "Skriv svaret på dansk"),
         ({"answer": {"da": "x", "en": "{mayor}"}}, "answer_en", "ikke et fakta"),
     ],

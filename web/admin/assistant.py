@@ -17,7 +17,7 @@ from booking.errors import BookingError, NotFound
 from booking.i18n import LANGUAGES
 from web.admin import blueprint
 from web.admin.routes import admin_only
-from web.assistant import ensure_imported
+from web.assistant import ensure_imported, held_out
 from web.auth.guards import current_user
 from web.extensions import get_db, now
 from web.i18n import error_text
@@ -141,7 +141,9 @@ def _intent_refused(exc: BookingError, name: str) -> Any:
 @form_post(lazy_gettext("The examples were saved."), then=_back_to_intent, refused=_intent_refused)
 def assistant_examples(name: str) -> None:
     with get_db().transaction() as db:
-        assistant.set_examples(db, name, _examples_from_form(), user_id=_me(), now=now())
+        assistant.set_examples(
+            db, name, _examples_from_form(), user_id=_me(), now=now(), held_out=held_out()
+        )
 
 
 @blueprint.post("/assistant/intents/<path:name>/answer")
@@ -202,6 +204,7 @@ def assistant_create_faq() -> None:
             _answer_from_form(),
             user_id=_me(),
             now=now(),
+            held_out=held_out(),
         )
 
 

@@ -17,7 +17,7 @@ from booking.assistant import FAQ_PREFIX
 from booking.staff import user_of_api_key
 from web.admin_api import blueprint
 from web.api.validation import json_body
-from web.assistant import change_json, ensure_imported, intent_json
+from web.assistant import change_json, ensure_imported, held_out, intent_json
 from web.errors import ApiError
 from web.extensions import get_db, now
 
@@ -80,6 +80,7 @@ def create_faq() -> Any:
             body.get("answer"),
             user_id=g.api_user_id,
             now=now(),
+            held_out=held_out(),
         )
         return intent_json(intent), 201
 
@@ -130,6 +131,6 @@ def _set_examples(name: str) -> Any:
     body = json_body()
     with get_db().transaction() as db:
         intent = assistant.set_examples(
-            db, name, body.get("examples"), user_id=g.api_user_id, now=now()
+            db, name, body.get("examples"), user_id=g.api_user_id, now=now(), held_out=held_out()
         )
         return intent_json(intent)
