@@ -64,6 +64,7 @@ instance:
 
 db: $(VENV)/.installed | instance
 	BORGERBOOKING_ENV=development $(FLASK) db upgrade
+	BORGERBOOKING_ENV=development $(FLASK) assistant import
 
 seed: db
 	BORGERBOOKING_ENV=development $(FLASK) seed-demo

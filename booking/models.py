@@ -253,6 +253,27 @@ class User(Base):
     __table_args__ = (_check_in("role", Role),)
 
 
+class AdminApiKey(Base):
+    """A key an administrator's scripts send as `Authorization: Bearer <key>` to the admin API.
+
+    Only the key's SHA-256 is stored; `prefix` (its first characters) lets a person tell their
+    keys apart. A revoked key stays listed, so what it did remains attributable.
+    """
+
+    __tablename__ = "admin_api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(12))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
 class Booking(Base):
     """A meeting between one citizen and one caseworker: by video, by phone or in person.
 

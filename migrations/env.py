@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+import booking.assistant.models  # noqa: F401  (its tables join Base.metadata)
 from booking.models import Base
 
 config = context.config

@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
+import booking.assistant.models  # noqa: F401  (its tables join Base.metadata)
 from booking.db import Database
 from booking.demo import seed_demo
 from booking.models import Base, Caseworker, ConsentText, Service

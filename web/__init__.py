@@ -30,6 +30,7 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     # the only moment they are needed.
     from web import (
         admin,
+        admin_api,
         api,
         auth,
         book,
@@ -66,6 +67,7 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
         manage,
         caseworker,
         admin,
+        admin_api,
         webhooks,
     ):
         app.register_blueprint(area.blueprint)

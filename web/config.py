@@ -94,6 +94,14 @@ class Config:
         self.MEETING_OPEN_BEFORE_MINUTES = _int("MEETING_OPEN_BEFORE_MINUTES", 15)
         self.MEETING_CLOSE_AFTER_MINUTES = _int("MEETING_CLOSE_AFTER_MINUTES", 30)
 
+        # The assistant's shipped training data: imported into the database on first start,
+        # and the rules, stories and synonyms administrators do not edit.
+        self.ASSISTANT_DATA_DIR = _env("ASSISTANT_DATA_DIR", str(ROOT / "bot" / "data"))
+        # The held-out phrasings the assistant is evaluated on; never accepted as examples.
+        self.ASSISTANT_HELD_OUT_FILE = _env(
+            "ASSISTANT_HELD_OUT_FILE", str(ROOT / "bot" / "tests" / "nlu_holdout.yml")
+        )
+
         # The municipality, used in answers and messages instead of hard-coded text.
         self.MUNICIPALITY_NAME = _env("MUNICIPALITY_NAME", "Eksempel Kommune")
         self.MUNICIPALITY_PHONE = _env("MUNICIPALITY_PHONE", "+45 70 12 34 56")

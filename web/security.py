@@ -1,6 +1,6 @@
 """CSRF protection on every form, and security headers on every response.
 
-The JSON API and the signed provider webhooks are exempt from CSRF: the API authenticates
+The JSON APIs and the signed provider webhooks are exempt from CSRF: the APIs authenticate
 with tokens in headers (not cookies a browser sends on its own), the webhooks with signatures.
 A view that needs a looser Content-Security-Policy (the Jitsi meeting page) sets its own
 header, which is left as it is.
@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
 
-CSRF_EXEMPT_BLUEPRINTS = ("api", "webhooks")
+CSRF_EXEMPT_BLUEPRINTS = ("api", "admin_api", "webhooks")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

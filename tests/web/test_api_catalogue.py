@@ -86,7 +86,7 @@ def test_the_openapi_document_describes_every_route_of_the_api(app: Flask) -> No
     assert doc["openapi"].startswith("3.1")
     routes: set[tuple[str, str]] = set()
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("api."):
+        if not rule.endpoint.startswith(("api.", "admin_api.")):
             continue
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:

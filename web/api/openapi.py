@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.admin_api import openapi as admin
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with UTC offset"}
 REFERENCE = {
@@ -414,13 +416,14 @@ def document(server_url: str) -> dict[str, Any]:
             "limits are counted in storage every server shares (Redis or the database).",
         },
         "servers": [{"url": server_url}],
-        "paths": PATHS,
+        "paths": {**PATHS, **admin.PATHS},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **admin.SCHEMAS},
             "securitySchemes": {
                 "serviceToken": {"type": "http", "scheme": "bearer"},
                 "manageToken": {"type": "apiKey", "in": "header", "name": "X-Manage-Token"},
                 "staffSession": {"type": "apiKey", "in": "cookie", "name": "session"},
+                **admin.SECURITY_SCHEMES,
             },
         },
     }
