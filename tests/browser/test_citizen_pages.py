@@ -119,7 +119,7 @@ def test_a_citizen_books_through_book_with_javascript_off(browser: Browser, site
     page = context.new_page()
     page.goto(site.url("/"))
     page.get_by_role("link", name="Book et videomøde").click()
-    expect(page.get_by_role("heading", name="Book et videomøde")).to_be_visible()
+    expect(page.get_by_role("heading", name="Book et møde")).to_be_visible()
     screenshot(page, "book-1-service")
     _continue(page)  # nothing chosen: the error summary, linked to the field
     expect(page.get_by_role("alert")).to_contain_text("Vælg, hvad mødet handler om.")
@@ -129,7 +129,22 @@ def test_a_citizen_books_through_book_with_javascript_off(browser: Browser, site
     page.get_by_label("Samtale med Jobcenter").check()
     _continue(page)
 
+    # The jobcentre offers video, phone and in person: a radio group, no script needed.
+    expect(page.get_by_role("heading", name="Hvordan vil du mødes?")).to_be_visible()
+    expect(page.get_by_text("Trin 2 af 6")).to_be_visible()
+    modes = page.get_by_role("group", name="Mødeform")
+    expect(modes.get_by_role("radio")).to_have_count(3)
+    _continue(page)
+    expect(page.get_by_role("alert")).to_contain_text("Vælg, hvordan du vil mødes.")
+    expect(page.get_by_role("alert")).to_be_focused()
+    screenshot(page, "book-2-mode-error")
+    page.get_by_role("link", name="Vælg, hvordan du vil mødes.").click()
+    expect(page.get_by_label("Videomøde")).to_be_focused()
+    page.get_by_label("Videomøde").check()
+    _continue(page)
+
     expect(page.get_by_role("heading", name="Vælg et tidspunkt")).to_be_visible()
+    expect(page.get_by_text("Mødeform: Videomøde.")).to_be_visible()
     first_day = page.locator("fieldset legend").first.inner_text()
     page.get_by_role("link", name="Senere tider").click()
     assert page.locator("fieldset legend").first.inner_text() != first_day
@@ -160,6 +175,7 @@ def test_a_citizen_books_through_book_with_javascript_off(browser: Browser, site
 
     expect(page.get_by_role("heading", name="Tjek og book")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text("Anna Jensen")
+    expect(page.locator(".summary")).to_contain_text("Videomøde")
     screenshot(page, "book-5-confirm")
     page.get_by_role("button", name="Book mødet").click()
 
@@ -221,16 +237,21 @@ def _pages_with_errors(page: Page, site: Site, lang: str) -> Iterator[str]:
     texts = {
         "da": {"continue": "Fortsæt", "service": "Samtale med Jobcenter", "name": "Navn",
                "phone": "Mobilnummer", "consent": "Jeg har læst teksten og accepterer den",
-               "book": "Book mødet"},
+               "book": "Book mødet", "mode": "in_person", "how": "Mødet foregår her"},
         "en": {"continue": "Continue", "service": "Meeting with the jobcentre", "name": "Name",
                "phone": "Mobile number", "consent": "I have read the text and accept it",
-               "book": "Book the meeting"},
+               "book": "Book the meeting", "mode": "phone", "how": "will call you on"},
     }[lang]  # fmt: skip
     page.goto(site.url(f"/book?lang={lang}"))
     yield "/book"
     _continue(page, texts["continue"])
     yield "/book (error)"
     page.locator("input[name=service][value=jobcenter]").check()
+    _continue(page, texts["continue"])
+    yield "/book/mode"
+    _continue(page, texts["continue"])
+    yield "/book/mode (error)"
+    page.locator(f"input[name=mode][value={texts['mode']}]").check()
     _continue(page, texts["continue"])
     yield "/book/time"
     _continue(page, texts["continue"])
@@ -251,6 +272,7 @@ def _pages_with_errors(page: Page, site: Site, lang: str) -> Iterator[str]:
     _continue(page, texts["continue"])
     yield "/book/confirm"
     page.get_by_role("button", name=texts["book"]).click()
+    expect(page.locator(".how-to-meet")).to_contain_text(texts["how"])
     yield "/book/done"
     page.goto(site.manage_url(site.later, lang))
     yield "/booking/<ref> (not yet open)"
