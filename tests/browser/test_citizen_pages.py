@@ -202,6 +202,31 @@ def test_the_join_button_works_in_the_meeting_window(browser: Browser, site: Sit
     context.close()
 
 
+def test_the_citizen_changes_how_to_meet_on_the_manage_page(browser: Browser, site: Site) -> None:
+    booking = _book_later(site.app)  # a video meeting with the jobcentre (all three modes)
+    context = browser.new_context(locale="da-DK", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.manage_url(booking))
+    expect(page.locator(".meeting-mode")).to_have_text("Videomøde")
+    modes = page.get_by_role("group", name="Skift mødeform, samme tidspunkt")
+    expect(modes.get_by_role("radio")).to_have_count(3)
+    expect(modes.get_by_label("Videomøde")).to_be_checked()
+
+    modes.get_by_label("Telefonmøde").check()
+    page.get_by_role("button", name="Skift mødeform", exact=True).click()
+
+    expect(page.locator(".meeting-mode")).to_have_text("Telefonmøde")
+    expect(page.get_by_text("+45 20 30 40 50")).to_be_visible()
+    expect(page.get_by_role("link", name="Deltag i mødet")).to_have_count(0)
+    screenshot(page, "manage-mode-changed")
+    context.close()
+    checked = browser.new_context(locale="da-DK", bypass_csp=True)
+    page = checked.new_page()
+    page.goto(site.manage_url(booking))
+    assert axe_violations(page) == []
+    checked.close()
+
+
 def _wait_until(page: Page, predicate: str, seconds: float = 10) -> None:
     for _ in range(int(seconds * 10)):
         if page.evaluate(predicate):
