@@ -15,13 +15,14 @@ import secrets
 import sqlite3
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from tests.e2e.stack import SWITCHBOARD, VOICE_AUTH_TOKEN, VOICE_PUBLIC_URL, Assistant
+from tests.e2e.stack import ROOT, SWITCHBOARD, VOICE_AUTH_TOKEN, VOICE_PUBLIC_URL, Assistant
 
 pytestmark = pytest.mark.slow
 
@@ -29,6 +30,7 @@ PATH = "/webhooks/twilio_voice_verified/webhook"
 ACTION = VOICE_PUBLIC_URL + "?turn=1"  # where every <Gather> and <Redirect> sends Twilio next
 VOICE, LANGUAGE = "Polly.Naja", "da-DK"
 YES_NO = "Sig ja eller nej, eller tryk 1 eller 2."
+TRANSCRIPTS = ROOT / "reports" / "phone"
 
 
 @dataclass
@@ -52,6 +54,7 @@ class PhoneCall:
     caller: str
     sid: str = field(default_factory=lambda: "CA" + secrets.token_hex(16))
     turns: list[Turn] = field(default_factory=list)
+    heard: list[str] = field(default_factory=list)  # what the caller did before each turn
 
     def params(self, **extra: str) -> dict[str, str]:
         # the fields Twilio posts on every voice webhook (empty ones count for the signature)
@@ -92,23 +95,39 @@ class PhoneCall:
             timeout=120,
         )
 
-    def answer(self, response: requests.Response) -> Turn:
+    def answer(self, heard: str, response: requests.Response) -> Turn:
         turn = read_twiml(response)
+        self.heard.append(heard)
         self.turns.append(turn)
         return turn
 
     def ring(self) -> Turn:
-        return self.answer(self.post(self.params(CallStatus="ringing"), first=True))
+        return self.answer("(rings)", self.post(self.params(CallStatus="ringing"), first=True))
 
     def say(self, speech: str) -> Turn:
-        return self.answer(self.post(self.params(SpeechResult=speech, Confidence="0.91")))
+        return self.answer(
+            f"«{speech}»", self.post(self.params(SpeechResult=speech, Confidence="0.91"))
+        )
 
     def press(self, digits: str) -> Turn:
-        return self.answer(self.post(self.params(Digits=digits)))
+        return self.answer(f"(presses {digits})", self.post(self.params(Digits=digits)))
 
     def silence(self) -> Turn:
         # <Gather actionOnEmptyResult="true"> posts without SpeechResult or Digits
-        return self.answer(self.post(self.params()))
+        return self.answer("(says nothing)", self.post(self.params()))
+
+    def write_transcript(self, name: str) -> Path:
+        """What the call sounded like, step by step (reports/phone/<name>.txt)."""
+        TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+        lines = []
+        for heard, turn in zip(self.heard, self.turns, strict=True):
+            lines.append(f"Caller:    {heard}")
+            lines.extend(f"Assistant: {sentence}" for sentence in turn.said)
+            for dial in turn.root.iter("Dial"):
+                lines.append(f"           <Dial>{dial.text}</Dial>")
+        path = TRANSCRIPTS / f"{name}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
 
 
 def read_twiml(response: requests.Response) -> Turn:
@@ -215,6 +234,7 @@ def test_a_caller_books_a_phone_meeting_from_the_first_webhook_to_the_sms(
     assert "Vi ringer til dig på +45 22 33 44 55" in text
     assert "Tilføj til kalender" not in text  # the line with a link is not read aloud
     reference = text.split("Reference: ")[1].split()[0].rstrip(".")
+    call.write_transcript("booking-call")
 
     booking = stored_booking(booking_service.database, reference)
     assert booking["status"] == "confirmed"
@@ -296,6 +316,7 @@ def test_two_silences_are_a_repeat_then_a_polite_transfer_to_the_switchboard(
         "Jeg stiller dig videre til en medarbejder. Et øjeblik.",
     ]
     assert _dialled(handoff) == SWITCHBOARD
+    call.write_transcript("silence-call")
 
 
 def test_an_answer_that_fits_nothing_is_asked_again_then_handed_off(
@@ -322,6 +343,7 @@ def test_stil_mig_videre_puts_the_caller_through_mid_booking(assistant: Assistan
 
     assert transfer.said == ["Jeg stiller dig videre til en medarbejder. Et øjeblik."]
     assert _dialled(transfer) == SWITCHBOARD
+    call.write_transcript("transfer-call")
 
 
 def test_a_caller_who_declines_their_own_number_is_asked_for_another(
