@@ -44,6 +44,13 @@ def active_services(session: Session) -> list[Service]:
     )
 
 
+def active_service(session: Session, code: str | None) -> Service | None:
+    """The active service with this code, if any."""
+    if not code:
+        return None
+    return session.scalar(select(Service).where(Service.code == code, Service.active.is_(True)))
+
+
 def read_service(session: Session, form: Mapping[str, str]) -> StepResult:
     code = _text(form, "service")
     if code not in {s.code for s in active_services(session)}:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from booking.bookings import BookingView
 from booking.meetings import display_phone, mode_name
 from booking.models import MeetingMode, Service
 from booking.slots import service_modes
+from web.book import draft, forms
 
 VIDEO, PHONE, IN_PERSON = (m.value for m in MeetingMode)
 
@@ -31,6 +33,15 @@ def _hint(mode: str) -> str:
     if mode == IN_PERSON:
         return _("You come to the municipality and meet your caseworker there.")
     return _("On your phone, tablet or computer, with the link we send you.")
+
+
+def steps_for(session: Session, service_code: str | None) -> list[str]:
+    """The steps this citizen walks ("Step 2 of 6"): the mode step only when there is a choice;
+    before a service is chosen, whenever any service offers one."""
+    row = forms.active_service(session, service_code)
+    candidates = [row] if row is not None else forms.active_services(session)
+    several = any(len(service_modes(s)) > 1 for s in candidates)
+    return [name for name, _fields in draft.STEPS if several or name != "mode"]
 
 
 def mode_choices(service: Service, language: str) -> list[ModeChoice]:

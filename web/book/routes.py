@@ -27,7 +27,7 @@ from booking.privacy import ConsentGiven, active_texts
 from booking.slots import local_date, search_slots, service_modes
 from web.book import blueprint, draft, forms
 from web.book.language import page_language
-from web.book.modes import how_to_meet, mode_choices
+from web.book.modes import how_to_meet, mode_choices, steps_for
 from web.book.times import by_day, meeting_time_label
 from web.extensions import get_db, now
 
@@ -48,22 +48,10 @@ def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(f"book/{template}.html", **context), status
 
 
-def _active_service(session: Any, code: str | None) -> Service | None:
-    if not code:
-        return None
-    return session.query(Service).filter_by(code=code, active=True).first()
-
-
 @blueprint.context_processor
 def _steps() -> dict[str, Any]:
-    """The steps this citizen walks ("Step 2 of 6"): the mode step only when there is a choice."""
-    current = draft.load()
     with get_db().transaction() as session:
-        row = _active_service(session, current.service)
-        # Before a service is chosen: six steps if any service asks for the mode.
-        candidates = [row] if row is not None else forms.active_services(session)
-        several = any(len(service_modes(s)) > 1 for s in candidates)
-    return {"book_steps": [name for name, _ in draft.STEPS if several or name != "mode"]}
+        return {"book_steps": steps_for(session, draft.load().service)}
 
 
 # --- 1. The service ----------------------------------------------------------------------------
@@ -87,14 +75,14 @@ def service() -> Any:
                 if result.values["service"] != current.service:
                     current.meeting_time = current.mode = None
                 current.service = result.values["service"]
-                row = _active_service(session, current.service)
-                offered = service_modes(row) if row is not None else []
-                if len(offered) == 1:
-                    current.mode = offered[0]
-                elif current.mode not in offered:
+                row = forms.active_service(session, current.service)
+                modes_offered = service_modes(row) if row is not None else []
+                if len(modes_offered) == 1:
+                    current.mode = modes_offered[0]
+                elif current.mode not in modes_offered:
                     current.mode = None
                 draft.save(current)
-                return _to("time" if len(offered) == 1 else "mode")
+                return _to("time" if len(modes_offered) == 1 else "mode")
             return _page("service", 400, services=offered, errors=result.errors, chosen=None)
     return _page("service", services=offered, errors={}, chosen=current.service)
 
@@ -108,7 +96,7 @@ def mode() -> Any:
     if (redirected := _guard(current, "mode")) is not None:
         return redirected
     with get_db().transaction() as session:
-        row = _active_service(session, current.service)
+        row = forms.active_service(session, current.service)
         if row is None:
             current.service = current.mode = None
             draft.save(current)
@@ -155,7 +143,7 @@ def _time_page(current: draft.Draft, errors: dict[str, str], status: int = 200) 
     last = first + timedelta(days=DAYS_PER_PAGE - 1)
     assert current.service is not None
     with get_db().transaction() as session:
-        service_row = _active_service(session, current.service)
+        service_row = forms.active_service(session, current.service)
         if service_row is None:
             current.service = current.mode = None
             draft.save(current)
