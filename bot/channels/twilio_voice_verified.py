@@ -216,7 +216,8 @@ class TwilioVoiceVerifiedInput(TwilioVoiceInput):
             if not call_sid:
                 return response.json({"error": "CallSid is required"}, status=400)
             twiml = await self._answer(request, params, call_sid, on_new_message)
-            return response.text(str(twiml), content_type="text/xml")
+            # Danish letters: say the encoding in the header too, not only in the XML prolog
+            return response.text(str(twiml), content_type="text/xml; charset=utf-8")
 
         return webhook
 

@@ -119,7 +119,7 @@ def test_a_citizen_books_through_book_with_javascript_off(browser: Browser, site
     page = context.new_page()
     page.goto(site.url("/"))
     page.get_by_role("link", name="Book et videomøde").click()
-    expect(page.get_by_role("heading", name="Book et videomøde")).to_be_visible()
+    expect(page.get_by_role("heading", name="Book et møde")).to_be_visible()
     screenshot(page, "book-1-service")
     _continue(page)  # nothing chosen: the error summary, linked to the field
     expect(page.get_by_role("alert")).to_contain_text("Vælg, hvad mødet handler om.")
@@ -129,7 +129,22 @@ def test_a_citizen_books_through_book_with_javascript_off(browser: Browser, site
     page.get_by_label("Samtale med Jobcenter").check()
     _continue(page)
 
+    # The jobcentre offers video, phone and in person: a radio group, no script needed.
+    expect(page.get_by_role("heading", name="Hvordan vil du mødes?")).to_be_visible()
+    expect(page.get_by_text("Trin 2 af 6")).to_be_visible()
+    modes = page.get_by_role("group", name="Mødeform")
+    expect(modes.get_by_role("radio")).to_have_count(3)
+    _continue(page)
+    expect(page.get_by_role("alert")).to_contain_text("Vælg, hvordan du vil mødes.")
+    expect(page.get_by_role("alert")).to_be_focused()
+    screenshot(page, "book-2-mode-error")
+    page.get_by_role("link", name="Vælg, hvordan du vil mødes.").click()
+    expect(page.get_by_label("Videomøde")).to_be_focused()
+    page.get_by_label("Videomøde").check()
+    _continue(page)
+
     expect(page.get_by_role("heading", name="Vælg et tidspunkt")).to_be_visible()
+    expect(page.get_by_text("Mødeform: Videomøde.")).to_be_visible()
     first_day = page.locator("fieldset legend").first.inner_text()
     page.get_by_role("link", name="Senere tider").click()
     assert page.locator("fieldset legend").first.inner_text() != first_day
@@ -160,6 +175,7 @@ def test_a_citizen_books_through_book_with_javascript_off(browser: Browser, site
 
     expect(page.get_by_role("heading", name="Tjek og book")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text("Anna Jensen")
+    expect(page.locator(".summary")).to_contain_text("Videomøde")
     screenshot(page, "book-5-confirm")
     page.get_by_role("button", name="Book mødet").click()
 
@@ -184,6 +200,31 @@ def test_the_join_button_works_in_the_meeting_window(browser: Browser, site: Sit
     assert "/m/" in (join.get_attribute("href") or "")
     screenshot(page, "manage-open")
     context.close()
+
+
+def test_the_citizen_changes_how_to_meet_on_the_manage_page(browser: Browser, site: Site) -> None:
+    booking = _book_later(site.app)  # a video meeting with the jobcentre (all three modes)
+    context = browser.new_context(locale="da-DK", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.manage_url(booking))
+    expect(page.locator(".meeting-mode")).to_have_text("Videomøde")
+    modes = page.get_by_role("group", name="Skift mødeform, samme tidspunkt")
+    expect(modes.get_by_role("radio")).to_have_count(3)
+    expect(modes.get_by_label("Videomøde")).to_be_checked()
+
+    modes.get_by_label("Telefonmøde").check()
+    page.get_by_role("button", name="Skift mødeform", exact=True).click()
+
+    expect(page.locator(".meeting-mode")).to_have_text("Telefonmøde")
+    expect(page.get_by_text("+45 20 30 40 50")).to_be_visible()
+    expect(page.get_by_role("link", name="Deltag i mødet")).to_have_count(0)
+    screenshot(page, "manage-mode-changed")
+    context.close()
+    checked = browser.new_context(locale="da-DK", bypass_csp=True)
+    page = checked.new_page()
+    page.goto(site.manage_url(booking))
+    assert axe_violations(page) == []
+    checked.close()
 
 
 def _wait_until(page: Page, predicate: str, seconds: float = 10) -> None:
@@ -221,16 +262,21 @@ def _pages_with_errors(page: Page, site: Site, lang: str) -> Iterator[str]:
     texts = {
         "da": {"continue": "Fortsæt", "service": "Samtale med Jobcenter", "name": "Navn",
                "phone": "Mobilnummer", "consent": "Jeg har læst teksten og accepterer den",
-               "book": "Book mødet"},
+               "book": "Book mødet", "mode": "in_person", "how": "Mødet foregår her"},
         "en": {"continue": "Continue", "service": "Meeting with the jobcentre", "name": "Name",
                "phone": "Mobile number", "consent": "I have read the text and accept it",
-               "book": "Book the meeting"},
+               "book": "Book the meeting", "mode": "phone", "how": "will call you on"},
     }[lang]  # fmt: skip
     page.goto(site.url(f"/book?lang={lang}"))
     yield "/book"
     _continue(page, texts["continue"])
     yield "/book (error)"
     page.locator("input[name=service][value=jobcenter]").check()
+    _continue(page, texts["continue"])
+    yield "/book/mode"
+    _continue(page, texts["continue"])
+    yield "/book/mode (error)"
+    page.locator(f"input[name=mode][value={texts['mode']}]").check()
     _continue(page, texts["continue"])
     yield "/book/time"
     _continue(page, texts["continue"])
@@ -251,6 +297,7 @@ def _pages_with_errors(page: Page, site: Site, lang: str) -> Iterator[str]:
     _continue(page, texts["continue"])
     yield "/book/confirm"
     page.get_by_role("button", name=texts["book"]).click()
+    expect(page.locator(".how-to-meet")).to_contain_text(texts["how"])
     yield "/book/done"
     page.goto(site.manage_url(site.later, lang))
     yield "/booking/<ref> (not yet open)"

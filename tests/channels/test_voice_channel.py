@@ -142,6 +142,16 @@ def test_an_answered_call_is_greeted_in_danish_with_spoken_choices():
     assert metadata == {"caller": CALLER}
 
 
+def test_the_twiml_says_it_is_utf_8_so_danish_letters_arrive_whole():
+    app, _ = make_app({"/greet": [GREETING], "/book_meeting": [ASK_MODE]})
+    call(app, {}, turn=False)
+
+    response = call(app, {"Digits": "1"})
+
+    assert response.headers["content-type"] == "text/xml; charset=utf-8"
+    assert "Fremmøde" in spoken(ET.fromstring(response.body))
+
+
 def test_unsigned_or_tampered_requests_are_refused():
     app, assistant = make_app({"/greet": [GREETING]})
     assert call(app, {"SpeechResult": "hej"}, signature=None).status == 403

@@ -36,6 +36,11 @@ MODEL = ROOT / "models" / "borgerbooking.tar.gz"
 TRANSCRIPT_KEPT_SECONDS = 45.0
 RASA_STARTUP_TIMEOUT = float(os.environ.get("RASA_STARTUP_TIMEOUT", "600"))
 SERVICE_TOKEN = "bot-test-" + secrets.token_hex(8)
+# The phone line (bot/channels/twilio_voice_verified.py) as behind the municipality's proxy:
+# Twilio signs the public URL, Rasa sees a loopback one.
+VOICE_AUTH_TOKEN = secrets.token_hex(16)
+VOICE_PUBLIC_URL = "https://assistent.eksempel-kommune.dk/webhooks/twilio_voice_verified/webhook"
+SWITCHBOARD = "+4570123456"
 
 
 def wait_for(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
@@ -223,6 +228,9 @@ def assistant_env(tmp: Path, booking: BookingService, **overrides: str) -> dict[
         WIDGET_ORIGINS="https://www.eksempel-kommune.dk",
         INSTANCE_PATH=str(tmp / "instance"),
         PYTHONUNBUFFERED="1",
+        TWILIO_AUTH_TOKEN=VOICE_AUTH_TOKEN,
+        TWILIO_VOICE_WEBHOOK_URL=VOICE_PUBLIC_URL,
+        MUNICIPALITY_SWITCHBOARD=SWITCHBOARD,
     )
     env.update(overrides)
     return env

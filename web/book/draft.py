@@ -18,6 +18,7 @@ DONE_KEY = "book_done"
 # The steps in order, each with the draft fields it fills.
 STEPS = (
     ("service", ("service",)),
+    ("mode", ("mode",)),  # skipped (filled in by the service step) when only one is offered
     ("time", ("meeting_time",)),
     ("details", ("citizen_name", "citizen_phone")),
     ("consent", ("consent_version",)),
@@ -28,6 +29,7 @@ STEPS = (
 @dataclass
 class Draft:
     service: str | None = None
+    mode: str | None = None  # video, phone or in_person: one the service offers
     meeting_time: str | None = None  # ISO 8601 with offset, as offered
     citizen_name: str | None = None
     citizen_phone: str | None = None

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from booking.bookings import clean_email, clean_name, normalise_phone
 from booking.errors import BookingError, ValidationFailed
 from booking.models import Service
-from booking.slots import local_date, search_slots
+from booking.slots import local_date, search_slots, service_modes
 from web.api.validation import timestamp
 from web.errors import ApiError
 
@@ -44,11 +44,26 @@ def active_services(session: Session) -> list[Service]:
     )
 
 
+def active_service(session: Session, code: str | None) -> Service | None:
+    """The active service with this code, if any."""
+    if not code:
+        return None
+    return session.scalar(select(Service).where(Service.code == code, Service.active.is_(True)))
+
+
 def read_service(session: Session, form: Mapping[str, str]) -> StepResult:
     code = _text(form, "service")
     if code not in {s.code for s in active_services(session)}:
         return StepResult(errors={"service": _("Choose what the meeting is about.")})
     return StepResult(values={"service": code})
+
+
+def read_mode(service: Service, form: Mapping[str, str]) -> StepResult:
+    """One of the modes `service` offers; anything else (unknown, not offered) is an error."""
+    mode = _text(form, "mode")
+    if mode not in service_modes(service):
+        return StepResult(errors={"mode": _("Choose how you want to meet.")})
+    return StepResult(values={"mode": mode})
 
 
 def parse_time(raw: str) -> datetime | None:
@@ -58,24 +73,31 @@ def parse_time(raw: str) -> datetime | None:
         return None
 
 
-def is_free(session: Session, service: str, start: datetime, *, now: datetime) -> bool:
-    """Whether `start` is one of the service's free slots right now."""
+def is_free(
+    session: Session, service: str, start: datetime, *, now: datetime, mode: str | None = None
+) -> bool:
+    """Whether `start` is one of the service's free slots (in `mode`) right now."""
     day = local_date(start)
     try:
-        slots = search_slots(session, service, day, day, now=now)
+        slots = search_slots(session, service, day, day, now=now, mode=mode)
     except BookingError:
         return False
     return any(slot.start == start for slot in slots)
 
 
 def read_time(
-    session: Session, service: str, form: Mapping[str, str], *, now: datetime
+    session: Session,
+    service: str,
+    form: Mapping[str, str],
+    *,
+    now: datetime,
+    mode: str | None = None,
 ) -> StepResult:
     raw = _text(form, "meeting_time")
     if not raw:
         return StepResult(errors={"meeting_time": _("Choose a time.")})
     start = parse_time(raw)
-    if start is None or not is_free(session, service, start, now=now):
+    if start is None or not is_free(session, service, start, now=now, mode=mode):
         return StepResult(
             errors={"meeting_time": _("That time is not free. Choose one of the times shown.")}
         )

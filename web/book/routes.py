@@ -1,4 +1,7 @@
-"""The /book steps: service → time → details → consent → confirm → done.
+"""The /book steps: service → mode → time → details → consent → confirm → done.
+
+The mode step is shown only when the service offers more than one mode (video, phone, in
+person); otherwise the service step fills it in.
 
 Every step is a GET that shows the form and a POST that checks it, stores it in the draft and
 redirects to the next step (POST-redirect-GET); a POST with errors shows the form again with
@@ -18,12 +21,13 @@ from werkzeug.wrappers import Response
 
 from booking import bookings as services
 from booking.errors import BookingError, ConsentMissing, InvalidStart, NotFound, SlotUnavailable
-from booking.meetings import LinkSettings, ics_url
+from booking.meetings import LinkSettings, ics_url, mode_name
 from booking.models import Channel, ConsentPurpose, Service
 from booking.privacy import ConsentGiven, active_texts
-from booking.slots import local_date, search_slots
+from booking.slots import local_date, search_slots, service_modes
 from web.book import blueprint, draft, forms
 from web.book.language import page_language
+from web.book.modes import how_to_meet, mode_choices, steps_for
 from web.book.times import by_day, meeting_time_label
 from web.extensions import get_db, now
 
@@ -42,6 +46,12 @@ def _guard(current: draft.Draft, step: str) -> Response | None:
 
 def _page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(f"book/{template}.html", **context), status
+
+
+@blueprint.context_processor
+def _steps() -> dict[str, Any]:
+    with get_db().transaction() as session:
+        return {"book_steps": steps_for(session, draft.load().service)}
 
 
 # --- 1. The service ----------------------------------------------------------------------------
@@ -63,15 +73,59 @@ def service() -> Any:
             result = forms.read_service(session, request.form)
             if not result.errors:
                 if result.values["service"] != current.service:
-                    current.meeting_time = None
+                    current.meeting_time = current.mode = None
                 current.service = result.values["service"]
+                row = forms.active_service(session, current.service)
+                modes_offered = service_modes(row) if row is not None else []
+                if len(modes_offered) == 1:
+                    current.mode = modes_offered[0]
+                elif current.mode not in modes_offered:
+                    current.mode = None
                 draft.save(current)
-                return _to("time")
+                return _to("time" if len(modes_offered) == 1 else "mode")
             return _page("service", 400, services=offered, errors=result.errors, chosen=None)
     return _page("service", services=offered, errors={}, chosen=current.service)
 
 
-# --- 2. The time -------------------------------------------------------------------------------
+# --- 2. The meeting mode ----------------------------------------------------------------------
+
+
+@blueprint.route("/mode", methods=["GET", "POST"])
+def mode() -> Any:
+    current = draft.load()
+    if (redirected := _guard(current, "mode")) is not None:
+        return redirected
+    with get_db().transaction() as session:
+        row = forms.active_service(session, current.service)
+        if row is None:
+            current.service = current.mode = None
+            draft.save(current)
+            return _to("service")
+        offered = service_modes(row)
+        if len(offered) == 1:
+            current.mode = offered[0]
+            draft.save(current)
+            return _to("time")
+        choices = mode_choices(row, page_language())
+        service_name = row.name(page_language())
+        result = forms.read_mode(row, request.form) if request.method == "POST" else None
+    if result is None or result.errors:
+        return _page(
+            "mode",
+            200 if result is None else 400,
+            modes=choices,
+            service_name=service_name,
+            errors=result.errors if result else {},
+            chosen=current.mode if result is None else None,
+        )
+    if result.values["mode"] != current.mode:
+        current.meeting_time = None
+    current.mode = result.values["mode"]
+    draft.save(current)
+    return _to("time")
+
+
+# --- 3. The time -------------------------------------------------------------------------------
 
 
 def _first_day(raw: str | None, today: date) -> date:
@@ -89,20 +143,27 @@ def _time_page(current: draft.Draft, errors: dict[str, str], status: int = 200) 
     last = first + timedelta(days=DAYS_PER_PAGE - 1)
     assert current.service is not None
     with get_db().transaction() as session:
-        service_row = session.query(Service).filter_by(code=current.service, active=True).first()
+        service_row = forms.active_service(session, current.service)
         if service_row is None:
-            current.service = None
+            current.service = current.mode = None
             draft.save(current)
             return _to("service")
+        if current.mode not in service_modes(service_row):
+            current.mode = current.meeting_time = None
+            draft.save(current)
+            return _to("mode")
         horizon = today + timedelta(days=service_row.horizon_days)
-        slots = search_slots(session, current.service, first, last, now=moment)
+        slots = search_slots(session, current.service, first, last, now=moment, mode=current.mode)
         service_name = service_row.name(page_language())
+        several = len(service_modes(service_row)) > 1
     later = last + timedelta(days=1)
     earlier = max(first - timedelta(days=DAYS_PER_PAGE), today) if first > today else None
     return _page(
         "time",
         status,
         service_name=service_name,
+        mode_label=mode_name(current.mode, page_language(), capital=True) if several else "",
+        back=url_for("book.mode" if several else "book.service"),
         days=by_day([s.start for s in slots], page_language()),
         first=first,
         later=later.isoformat() if later <= horizon else None,
@@ -120,7 +181,9 @@ def time() -> Any:
     if request.method == "POST":
         assert current.service is not None
         with get_db().transaction() as session:
-            result = forms.read_time(session, current.service, request.form, now=now())
+            result = forms.read_time(
+                session, current.service, request.form, now=now(), mode=current.mode
+            )
         if result.errors:
             return _time_page(current, result.errors, 400)
         current.meeting_time = result.values["meeting_time"]
@@ -129,7 +192,7 @@ def time() -> Any:
     return _time_page(current, {})
 
 
-# --- 3. Name, mobile, e-mail -------------------------------------------------------------------
+# --- 4. Name, mobile, e-mail -------------------------------------------------------------------
 
 
 @blueprint.route("/details", methods=["GET", "POST"])
@@ -154,7 +217,7 @@ def details() -> Any:
     return _page("details", values=values, errors={})
 
 
-# --- 4. The consent texts ----------------------------------------------------------------------
+# --- 5. The consent texts ----------------------------------------------------------------------
 
 
 def _consent_texts() -> dict[str, Any]:
@@ -194,7 +257,7 @@ def consent() -> Any:
     )
 
 
-# --- 5. Confirm, and the confirmation ---------------------------------------------------------
+# --- 6. Confirm, and the confirmation ---------------------------------------------------------
 
 
 def _booking_request(current: draft.Draft) -> services.BookingRequest:
@@ -212,16 +275,23 @@ def _booking_request(current: draft.Draft) -> services.BookingRequest:
         language=page_language(),
         channel=Channel.WEB.value,
         consents=tuple(consents),
+        mode=current.mode or "",
     )
 
 
-def _summary(current: draft.Draft) -> dict[str, str]:
+def _summary(current: draft.Draft) -> dict[str, Any]:
     start = forms.parse_time(current.meeting_time or "")
     assert start is not None
     with get_db().transaction() as session:
         row = session.query(Service).filter_by(code=current.service).first()
         name = row.name(page_language()) if row else current.service or ""
-    return {"service": name, "time": meeting_time_label(start, page_language())}
+        several = row is not None and len(service_modes(row)) > 1
+    return {
+        "service": name,
+        "mode": mode_name(current.mode, page_language(), capital=True),
+        "mode_changeable": several,
+        "time": meeting_time_label(start, page_language()),
+    }
 
 
 def _refused(current: draft.Draft, exc: BookingError) -> Response:
@@ -239,6 +309,11 @@ def _refused(current: draft.Draft, exc: BookingError) -> Response:
         draft.save(current)
         flash(_("The terms have changed. Read them again and accept them to book."), "error")
         return _to("consent")
+    if exc.field == "mode":
+        current.mode = current.meeting_time = None
+        draft.save(current)
+        flash(_("That way of meeting is no longer offered. Choose another one."), "error")
+        return _to("mode")
     if isinstance(exc, NotFound):
         draft.clear()
         flash(_("That service can no longer be booked. Choose another one."), "error")
@@ -294,6 +369,9 @@ def done() -> Any:
         ics_url=ics_url(links, reference),
         service_name=view.service_name.get(page_language(), view.service_name["da"]),
         time_label=meeting_time_label(view.start, page_language()),
+        mode=view.mode,
+        mode_label=mode_name(view.mode, page_language(), capital=True),
+        how_to_meet=how_to_meet(view, page_language()),
         email=view.citizen_email,
     )
 
