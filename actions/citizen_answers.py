@@ -82,7 +82,8 @@ SENTENCE_WORDS = frozenset(
     know want can could would have has does it this that a an of to in on at for no please
     thanks thank hello hi bye goodbye stop cancel quit english danish help hjælp ok""".split()
 )
-# A single lower-case word that, alone, is an answer to a yes/no question, not a name.
+# A single word that, alone, answers a yes/no question ("Ja", as phones capitalise it); as part
+# of a name it is a name ("Ja Skov").
 LONE_REPLIES = frozenset({"ja", "jo", "okay", "yes", "yeah", "yep", "sure"})
 
 _CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})\d{2}[-\s]?\d{4}(?!\d)")
@@ -151,7 +152,7 @@ def read_name(text: str) -> Reading:
         or any(unicodedata.category(c).startswith("C") for c in name)
         or not all(_NAME_WORD.match(w) for w in words)
         or any(w in SENTENCE_WORDS for w in words)
-        or (len(words) == 1 and name in LONE_REPLIES)
+        or (len(words) == 1 and name.lower() in LONE_REPLIES)
     ):
         return Reading(refused=NOT_A_NAME)
     return Reading(value=name)
@@ -183,6 +184,7 @@ def read_email(text: str) -> Reading:
 
 
 def reads_as_sentence(text: str) -> bool:
-    """True when the text has words only sentences have ("hvad", "the", "ikke", …)."""
-    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text.lower())
+    """True when the text has words only sentences have ("hvad", "the", "ikke", …), written in
+    lower case; capitalised they may be part of a name ("A. Jensen", "Will Hope")."""
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text)
     return any(w in SENTENCE_WORDS for w in words)
