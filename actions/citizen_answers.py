@@ -58,9 +58,14 @@ EMAIL_INTRODUCTIONS = _phrases(
     "my e-mail is", "my email is", "e-mail:", "email:", "mail:",
 )  # fmt: skip
 # Introductions that only make sense as the answer to the question just asked.
-ANY_INTRODUCTIONS = _phrases("det er", "jeg er", "i'm", "i’m", "i am", "it's", "it’s", "it is", "this is")
+ANY_INTRODUCTIONS = _phrases(
+    "det er", "jeg er", "i'm", "i’m", "i am", "it's", "it’s", "it is", "this is",
+)  # fmt: skip
 # Words before an introduction ("ja, det er …", "nej, mit navn er …").
-LEAD_INS = _phrases("ja", "jo", "nej", "ok", "okay", "tak", "hej", "undskyld", "yes", "no", "hi", "hello", "sorry", "oh")  # fmt: skip
+LEAD_INS = _phrases(
+    "ja", "jo", "nej", "ok", "okay", "tak", "hej", "undskyld", "yes", "no", "hi", "hello", "sorry",
+    "oh",
+)  # fmt: skip
 
 _LEAD = rf"^\s*(?:(?:{LEAD_INS})\s*[,.!]?\s+)?"
 _INTRODUCTIONS = {
@@ -71,16 +76,22 @@ _INTRODUCTIONS = {
 _ANY_INTRODUCTION = re.compile(rf"{_LEAD}(?:{ANY_INTRODUCTIONS})\s*[:,]?\s+", re.IGNORECASE)
 _LEAD_IN_WITH_COMMA = re.compile(rf"^\s*(?:{LEAD_INS})\s*,\s+", re.IGNORECASE)
 
+
 # Words that make a text a sentence rather than a name, when written in lower case. Words that
 # are also given names or surnames (Ja, Bo, Ole, Okay, Will, Hope, May, Skov, Ravn, …) and name
 # particles ("de", "den", "van", "du", "do", "af", "i", "bin") are deliberately not here.
-SENTENCE_WORDS = frozenset(
+def word_set(text: str) -> frozenset[str]:
+    """A set of words from a text block (one place for the word lists below)."""
+    return frozenset(text.split())
+
+
+SENTENCE_WORDS = word_set(
     """jeg han hun vi ikke ved hvad hvordan hvorfor hvornår hvem hvor hvilken hvilket kan
     vil skal har er var det og at en et til med på om mig dig min mit mine din dit sin
     noget nogen ingen gerne bare måske venligst nej tak hej stop afbryd annuller farvel dansk
     engelsk the and is are was what how why when who where which you me my your not don't dont
     know want can could would have has does it this that a an of to in on at for no please
-    thanks thank hello hi bye goodbye stop cancel quit english danish help hjælp ok""".split()
+    thanks thank hello hi bye goodbye stop cancel quit english danish help hjælp ok"""
 )
 # A single word that, alone, answers a yes/no question ("Ja", as phones capitalise it); as part
 # of a name it is a name ("Ja Skov").

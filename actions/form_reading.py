@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import re
 
-from actions.citizen_answers import correction, read_name, reads_as_sentence, split_introduction
+from actions.citizen_answers import (
+    correction,
+    read_name,
+    reads_as_sentence,
+    split_introduction,
+    word_set,
+)
 
 # Intents that, in a sentence, are something else than an answer.
 OTHER_INTENTS = frozenset(
@@ -32,10 +38,10 @@ OTHER_INTENTS = frozenset(
 )
 STOP_INTENTS = frozenset({"deny", "goodbye"})
 # "nej", "stop", "nej tak, jeg vil ikke alligevel", "bye": every word a word of stopping.
-STOP_WORDS = frozenset(
+STOP_WORDS = word_set(
     """nej tak stop stands afbryd annuller glem det farvel hej vi ses jeg vil ikke alligevel
     mere lad være no thanks thank you cancel quit goodbye bye never mind forget it i don't
-    dont want to anymore not now please""".split()
+    dont want to anymore not now please"""
 )
 # Above this confidence an other intent wins over a text that is not clearly a name.
 CONFIDENT = 0.8
@@ -47,8 +53,8 @@ def is_button_payload(text: str) -> bool:
 
 
 def is_stop(text: str) -> bool:
-    words = _WORDS.findall(text.lower())
-    return bool(words) and all(w in STOP_WORDS for w in words)
+    found = _WORDS.findall(text.lower())
+    return bool(found) and all(w in STOP_WORDS for w in found)
 
 
 def reads_as_answer(slot: str, text: str, intent: str | None, confidence: float = 1.0) -> bool:
@@ -68,10 +74,11 @@ def reads_as_answer(slot: str, text: str, intent: str | None, confidence: float 
         return True
     if text.endswith("?") or reads_as_sentence(text):
         return False
-    # not a question in words: a name is a name, a number a number, whatever the intent
+    # not a question in words: a name is a name, and digits or an address are an attempt at
+    # the answer (refused with the reason if it is a CPR number), whatever the intent
     if slot == "citizen_name" and read_name(text).value is not None:
         return True
-    if slot != "citizen_name" and any(c.isdigit() or c == "@" for c in text):
+    if any(c.isdigit() or c == "@" for c in text):
         return True
     return confidence < CONFIDENT
 

@@ -146,7 +146,7 @@ def stale_button_events(tracker: Tracker) -> list[EventType] | None:
     it set (the slots back to their values before it). None for anything else."""
     text = tracker.latest_message.get("text") or ""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    entities = [e["entity"] for e in tracker.latest_message.get("entities", []) if "entity" in e]
+    entities = [e["entity"] for e in tracker.latest_message.get("entities", [])]
     slots = button_slots(text, intent, entities)
     requested = tracker.get_slot("requested_slot")
     if slots is None or requested is None or requested in slots:

@@ -56,7 +56,7 @@ class ActionOutsideFlow(Action):
     ) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        entities = [e["entity"] for e in tracker.latest_message.get("entities", []) if "entity" in e]
+        entities = [e["entity"] for e in tracker.latest_message.get("entities", [])]
         if button_slots(text, intent, entities) is None:
             dispatcher.utter_message(response="utter_anything_else")
             return []
