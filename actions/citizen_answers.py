@@ -139,14 +139,15 @@ def looks_like_cpr(text: str) -> bool:
     return False
 
 
-def _without_introduction(text: str, slot: str) -> str:
+def without_introduction(text: str, slot: str) -> str:
+    """The answer alone: "nej, mit navn er Per Hansen." → "Per Hansen"."""
     _, rest = split_introduction(text, slot)
     return _tidy(_LEAD_IN_WITH_COMMA.sub("", rest, count=1))
 
 
 def read_name(text: str) -> Reading:
     """The name as written, without an introduction; or why it is not a name."""
-    name = _without_introduction(str(text or ""), "citizen_name")
+    name = without_introduction(str(text or ""), "citizen_name")
     if looks_like_cpr(name):
         return Reading(refused=CPR)
     if _EMAIL_IN_TEXT.search(name):
@@ -171,7 +172,7 @@ def read_name(text: str) -> Reading:
 
 def read_phone(text: str, region: str = "DK") -> Reading:
     """E.164 for a valid number in Danish or international form (+45, 0045, spaces, dashes)."""
-    number = _without_introduction(str(text or ""), "citizen_phone")
+    number = without_introduction(str(text or ""), "citizen_phone")
     if looks_like_cpr(number) and not number.lstrip("( ").startswith(("+", "00")):
         return Reading(refused=CPR)
     number = re.sub(r"^\(\s*(\+?\d+)\s*\)", r"\1", number)
@@ -188,7 +189,7 @@ def read_phone(text: str, region: str = "DK") -> Reading:
 
 def read_email(text: str) -> Reading:
     """The address (lower case), without an introduction; or INVALID."""
-    address = _without_introduction(str(text or ""), "citizen_email").lower()
+    address = without_introduction(str(text or ""), "citizen_email").lower()
     if _EMAIL.match(address):
         return Reading(value=address)
     return Reading(refused=INVALID)

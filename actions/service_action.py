@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_api import BookingApi, BookingApiError
+from actions.citizen_answers import without_introduction
 from actions.form_reading import button_slots, corrected_slot, reads_as_answer
 from actions.formatting import language_of
 
@@ -117,16 +118,17 @@ class BookingServiceForm(UsesBookingService, FormValidationAction, ABC):
         return await super().run(dispatcher, tracker, domain)
 
     def read_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        """{slot: text} when the latest message answers `slot` (asked, or corrected by an
-        explicit "mit navn er …" once answered), else {} (the form rejects, a rule answers)."""
+        """{slot: the answer without its introduction} when the latest message answers `slot`
+        (asked, or corrected by an explicit "mit navn er …" once answered), else {} (the form
+        rejects, a rule answers). Checked by the form's `validate_<slot>`."""
         text = tracker.latest_message.get("text") or ""
         intent = tracker.latest_message.get("intent") or {}
         requested = tracker.get_slot("requested_slot")
         if requested == slot:
             reading = reads_as_answer(slot, text, intent.get("name"), intent.get("confidence", 1))
-            return {slot: text} if reading else {}
+            return {slot: without_introduction(text, slot)} if reading else {}
         if corrected_slot(text, requested) == slot and tracker.get_slot(slot) is not None:
-            return {slot: text}
+            return {slot: without_introduction(text, slot)}
         return {}
 
 
