@@ -3,8 +3,9 @@
 `action_detect_language` runs on every user message (a custom slot mapping, run by Rasa's
 action_extract_slots). An explicit choice (the `language` entity, e.g. "english please" / "på
 dansk") always wins; otherwise a message switches language only when it clearly reads as the
-other language (marker words, æøå), so short answers like names, numbers, "ok" or "ja" never
-flip it.
+other language (marker words; æøå only beside a Danish word), so names, numbers, e-mail
+addresses, "ok", "ja" and button payloads never flip it. At the name, phone and e-mail questions
+only the introduction ("my name is …", "mit navn er …") counts, never the answer.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.citizen_answers import reads_as_sentence, split_introduction
 
 ENGLISH = {
     "the",
@@ -130,11 +133,24 @@ DANISH = {
 LANGUAGE_WORDS = {"en": ("en", "eng", "english", "engelsk"), "da": ("da", "dan", "dansk", "danish")}
 
 
+# What a citizen writes that is no sentence: e-mail addresses, numbers, codes.
+NOT_WORDS = re.compile(r"\S+@\S+|[\d+][\d\s\-().+]*")
+# While the form asks for these, only the words around the answer tell the language: a name
+# ("Søren Østergård") or an address is no Danish.
+ANSWER_SLOTS = ("citizen_name", "citizen_phone", "citizen_email")
+
+
 def detect_language(text: str) -> str | None:
-    """ "en" or "da" when the text clearly reads as that language, else None."""
-    words = re.findall(r"[a-zæøå']+", text.lower())
+    """ "en" or "da" when the text clearly reads as that language, else None.
+
+    æ, ø and å count only beside at least one Danish word, so that a name never switches.
+    """
+    text = NOT_WORDS.sub(" ", text.lower())
+    words = re.findall(r"[a-zæøå']+", text)
     english = sum(w in ENGLISH for w in words)
-    danish = sum(w in DANISH for w in words) + 2 * len(re.findall(r"[æøå]", text.lower()))
+    danish = sum(w in DANISH for w in words)
+    if danish:
+        danish += 2 * len(re.findall(r"[æøå]", text))
     if english >= 2 and english > danish:
         return "en"
     if danish >= 2 and danish > english:
@@ -142,6 +158,13 @@ def detect_language(text: str) -> str | None:
     if len(words) == 1 and words[0] in {"hello", "hi", "yes", "thanks", "english"}:
         return "en"
     return None
+
+
+def answer_context(text: str) -> str:
+    """The words around an answer that tell the language: the introduction ("my name is"), or
+    the whole text when it is a sentence (a question in the middle of the form)."""
+    introduction, _ = split_introduction(text)
+    return introduction if introduction or not reads_as_sentence(text) else text
 
 
 def normalise_language(value: Any) -> str | None:
@@ -171,6 +194,8 @@ class ActionDetectLanguage(Action):
             None,
         )
         text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("requested_slot") in ANSWER_SLOTS:
+            text = answer_context(text)
         detected = chosen or (None if text.startswith("/") else detect_language(text))
         language = detected or current
         events: list[EventType] = [SlotSet("language", language)]

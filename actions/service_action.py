@@ -16,11 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_api import BookingApi, BookingApiError
+from actions.citizen_answers import without_introduction
+from actions.form_reading import button_slots, corrected_slot, reads_as_answer
 from actions.formatting import language_of
 
 SERVICE_DOWN = "utter_service_down"
@@ -96,12 +98,64 @@ class BookingServiceAction(UsesBookingService, Action, ABC):
 class BookingServiceForm(UsesBookingService, FormValidationAction, ABC):
     """A form's validation whose `validate_<slot>` methods call the booking service.
 
-    Decorate those methods with `asks_again_when_service_fails`.
+    Decorate those methods with `asks_again_when_service_fails`. Every form also gets, once,
+    here: a button of an earlier step is answered as stale and changes nothing (`run`), and
+    `read_answer` for slots the citizen answers in their own words (custom slot mappings read
+    by `extract_<slot>`, see actions/form_reading.py).
     """
 
     @abstractmethod
     def name(self) -> str:
         """Abstract, so that the action server does not register this base class itself."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        undo = stale_button_events(tracker)
+        if undo is not None:
+            dispatcher.utter_message(response="utter_stale_button")
+            return undo
+        return await super().run(dispatcher, tracker, domain)
+
+    def read_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """{slot: the answer without its introduction} when the latest message answers `slot`
+        (asked, or corrected by an explicit "mit navn er …" once answered), else {} (the form
+        rejects, a rule answers). Checked by the form's `validate_<slot>`."""
+        text = tracker.latest_message.get("text") or ""
+        intent = tracker.latest_message.get("intent") or {}
+        requested = tracker.get_slot("requested_slot")
+        if requested == slot:
+            reading = reads_as_answer(slot, text, intent.get("name"), intent.get("confidence", 1))
+            return {slot: without_introduction(text, slot)} if reading else {}
+        if corrected_slot(text, requested) == slot and tracker.get_slot(slot) is not None:
+            return {slot: without_introduction(text, slot)}
+        return {}
+
+
+def previous_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def stale_button_events(tracker: Tracker) -> list[EventType] | None:
+    """For a button payload of another step than the one asked now: the events that undo what
+    it set (the slots back to their values before it). None for anything else."""
+    text = tracker.latest_message.get("text") or ""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    entities = [e["entity"] for e in tracker.latest_message.get("entities", [])]
+    slots = button_slots(text, intent, entities)
+    requested = tracker.get_slot("requested_slot")
+    if slots is None or requested is None or requested in slots:
+        return None
+    undo = [SlotSet(slot, previous_value(tracker, slot)) for slot in entities]
+    # at least one slot event, so that the form does not reject and ask again
+    return undo or [SlotSet(requested, tracker.get_slot(requested))]
 
 
 Validator = Callable[..., dict[str, Any]]

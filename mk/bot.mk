@@ -2,7 +2,7 @@
 RASA := $(BOTVENV)/bin/rasa
 BOT_MODEL := models/borgerbooking.tar.gz
 BOT_FILES := config.yml domain.yml $(shell find bot/data -name '*.yml' 2>/dev/null)
-NLU_MIN_F1 ?= 0.90
+NLU_MIN_F1 ?= 0.95
 
 .PHONY: bot-train bot-validate bot-test-stories bot-test-nlu bot-pytest bot-test
 
@@ -22,7 +22,8 @@ bot-test-stories: $(BOT_MODEL)
 	$(RASA) test core --stories bot/tests/test_stories.yml --model $(BOT_MODEL) \
 	  --out reports/core --fail-on-prediction-errors
 
-# Held-out utterances, never trained on; fails below macro-F1 $(NLU_MIN_F1) over intents.
+# Held-out utterances, never trained on; fails below macro-F1 $(NLU_MIN_F1) over intents or
+# below an intent's own minimum (out_of_scope 0.85, bot/tests/nlu_gate.py).
 bot-test-nlu: $(BOT_MODEL)
 	$(RASA) test nlu --nlu bot/tests/nlu_holdout.yml --model $(BOT_MODEL) --out reports/nlu
 	$(BOTVENV)/bin/python bot/tests/nlu_gate.py reports/nlu/intent_report.json $(NLU_MIN_F1)

@@ -9,12 +9,16 @@ meeting), `modes` (video, phone or in person, asked when the service offers seve
 from actions.book_meeting.answers import (
     PERSONAL_SLOTS,
     SKIPPED,
+    ActionOutsideFlow,
     ActionStopBooking,
     clear_booking_slots,
 )
 from actions.book_meeting.modes import ActionAskMode, mode_in_text
 from actions.book_meeting.offer_times import MAX_BUTTONS, offer_times, time_buttons
 from actions.book_meeting.questions import (
+    ActionAskCitizenEmail,
+    ActionAskCitizenName,
+    ActionAskCitizenPhone,
     ActionAskConsentGiven,
     ActionAskMeetingTime,
     ActionAskService,
@@ -30,10 +34,14 @@ __all__ = [
     "MAX_BUTTONS",
     "PERSONAL_SLOTS",
     "SKIPPED",
+    "ActionAskCitizenEmail",
+    "ActionAskCitizenName",
+    "ActionAskCitizenPhone",
     "ActionAskConsentGiven",
     "ActionAskMode",
     "ActionAskMeetingTime",
     "ActionAskService",
+    "ActionOutsideFlow",
     "ActionStopBooking",
     "ActionSubmitBooking",
     "ValidateBookingForm",

@@ -1,7 +1,9 @@
-"""The booking form's questions that need more than a fixed response: the time and consent."""
+"""The booking form's questions that need more than a fixed response: the time, consent, and
+the citizen's own answers (other words when asked again)."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import datetime
 
 from rasa_sdk import Action, Tracker
@@ -24,6 +26,45 @@ class ActionAskService(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_ask_service")
         return []
+
+
+class AskCitizenAnswer(Action, ABC):
+    """Asks for one of the citizen's own answers; asked again (after a question, a refusal or a
+    stale button), with other words, so the citizen sees the conversation moved on."""
+
+    slot = ""
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so that the action server does not register this base class itself."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        again = tracker.get_slot("requested_slot") == self.slot
+        dispatcher.utter_message(response=f"utter_ask_{self.slot}" + ("_again" if again else ""))
+        return []
+
+
+class ActionAskCitizenName(AskCitizenAnswer):
+    slot = "citizen_name"
+
+    def name(self) -> str:
+        return "action_ask_citizen_name"
+
+
+class ActionAskCitizenPhone(AskCitizenAnswer):
+    slot = "citizen_phone"
+
+    def name(self) -> str:
+        return "action_ask_citizen_phone"
+
+
+class ActionAskCitizenEmail(AskCitizenAnswer):
+    slot = "citizen_email"
+
+    def name(self) -> str:
+        return "action_ask_citizen_email"
 
 
 class ActionAskMeetingTime(BookingServiceAction):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
-import phonenumbers
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -19,9 +17,17 @@ from actions.book_meeting.modes import (
     mode_name,
     service_modes,
 )
+from actions.citizen_answers import CPR, DIGITS, Reading, read_email, read_name, read_phone
+from actions.citizen_answers import EMAIL as EMAIL_REASON
+from actions.citizen_answers import PHONE as PHONE_REASON
 from actions.dates import parse_preference
+from actions.form_reading import corrected_slot
 from actions.formatting import LOCAL, language_of, parse_iso
-from actions.service_action import BookingServiceForm, asks_again_when_service_fails
+from actions.service_action import (
+    BookingServiceForm,
+    asks_again_when_service_fails,
+    previous_value,
+)
 
 SERVICE_ALIASES = {
     "jobcenter": "jobcenter",
@@ -58,7 +64,13 @@ EMAIL_SKIP = {
     "ingen e-mail",
     "ingen email",
 }
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# The reason an answer was refused → what the citizen is told.
+REFUSALS = {
+    CPR: "utter_answer_is_cpr",
+    DIGITS: "utter_name_has_digits",
+    EMAIL_REASON: "utter_name_has_email",
+    PHONE_REASON: "utter_name_has_phone",
+}
 
 
 def service_code(value: Any) -> str | None:
@@ -66,25 +78,14 @@ def service_code(value: Any) -> str | None:
 
 
 def normalise_phone(text: str) -> str | None:
-    """E.164 for a valid number (Danish by default), else None."""
-    try:
-        number = phonenumbers.parse(text.strip(), "DK")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    """E.164 for a valid number (Danish by default, +45 / 0045 / spaces), else None."""
+    return read_phone(text).value
 
 
-def _previous_value(tracker: Tracker, slot: str) -> Any:
-    """The slot's value before the latest user message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value")
-    return None
+def _is_correction(tracker: Tracker, slot: str) -> bool:
+    """The answer to `slot` came while another question was asked ("nej, mit navn er …")."""
+    requested = tracker.get_slot("requested_slot")
+    return requested is not None and requested != slot
 
 
 def _mentions_service(tracker: Tracker) -> bool:
@@ -103,7 +104,7 @@ class ValidateBookingForm(BookingServiceForm):
         if code is None:
             dispatcher.utter_message(response="utter_unknown_service")
             return {"service": None}
-        if code == _previous_value(tracker, "service"):
+        if code == previous_value(tracker, "service"):
             return {"service": code}
         # a new or changed service: times offered for the old one no longer apply, and it
         # may offer other meeting modes (asked only when it offers more than one)
@@ -151,37 +152,75 @@ class ValidateBookingForm(BookingServiceForm):
             return {"meeting_time": None}
         return {"meeting_time": None, "meeting_preference": preference.as_dict()}
 
+    # The citizen's own answers: read whatever the intent (actions/form_reading.py), then
+    # checked; a correction of an earlier answer keeps that answer if it is refused.
+    def extract_citizen_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.read_answer("citizen_name", tracker)
+
+    def extract_citizen_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.read_answer("citizen_phone", tracker)
+
+    def extract_citizen_email(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self.read_answer("citizen_email", tracker)
+
     def validate_citizen_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = " ".join(str(value or "").split())
-        if _mentions_service(tracker):
+        if value is None or _mentions_service(tracker):
             return {"citizen_name": None}
-        letters = sum(c.isalpha() for c in name)
-        if (
-            not 2 <= len(name) <= 100
-            or letters < 2
-            or any(c.isdigit() or c in "@/{}" for c in name)
-        ):
-            dispatcher.utter_message(response="utter_invalid_name")
-            return {"citizen_name": None}
-        return {"citizen_name": name}
+        reading = read_name(str(value))
+        if reading.value is None:
+            dispatcher.utter_message(response=REFUSALS.get(reading.refused, "utter_invalid_name"))
+        return self._checked("citizen_name", reading, dispatcher, tracker)
 
     def validate_citizen_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        phone = normalise_phone(str(value or ""))
-        if phone is None:
-            dispatcher.utter_message(response="utter_invalid_phone")
-        return {"citizen_phone": phone}
+        if value is None:
+            return {"citizen_phone": None}
+        reading = read_phone(str(value))
+        if reading.value is None:
+            dispatcher.utter_message(
+                response="utter_answer_is_cpr" if reading.refused == CPR else "utter_invalid_phone"
+            )
+        return self._checked("citizen_phone", reading, dispatcher, tracker)
 
     def validate_citizen_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value or "").strip().strip(".!").lower()
-        if text in EMAIL_SKIP or tracker.get_intent_of_latest_message() == "deny":
+        if value is None:
+            return {"citizen_email": None}
+        text = str(value).strip().strip(".!").lower()
+        deny = tracker.get_intent_of_latest_message() == "deny" and "@" not in text
+        if text in EMAIL_SKIP or deny:
             return {"citizen_email": SKIPPED}
-        if EMAIL.match(text):
-            return {"citizen_email": text}
-        dispatcher.utter_message(response="utter_invalid_email")
-        return {"citizen_email": None}
+        reading = read_email(text)
+        if reading.value is None:
+            dispatcher.utter_message(response="utter_invalid_email")
+        return self._checked("citizen_email", reading, dispatcher, tracker)
+
+    def validate_consent_given(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # "nej, mit navn er …" at the consent question corrects the name; consent is asked again
+        text = tracker.latest_message.get("text") or ""
+        if corrected_slot(text, "consent_given") is not None:
+            return {"consent_given": None}
+        return {"consent_given": value}
+
+    @staticmethod
+    def _checked(
+        slot: str, reading: Reading, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        if not _is_correction(tracker, slot):
+            return {slot: reading.value}
+        if reading.value is None:
+            return {slot: previous_value(tracker, slot)}
+        dispatcher.utter_message(response="utter_answer_corrected")
+        return {slot: reading.value}

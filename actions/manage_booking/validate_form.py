@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.book_meeting import normalise_phone
+from actions.citizen_answers import CPR, read_phone
 from actions.service_action import BookingServiceForm, asks_again_when_service_fails
 
 # The booking service's references: 8 characters without look-alikes (no 0/O, 1/I/L, U),
@@ -46,9 +46,13 @@ class ValidateManageForm(BookingServiceForm):
     def validate_lookup_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        phone = normalise_phone(str(value or ""))
+        reading = read_phone(str(value or ""))
+        phone = reading.value
         if phone is None:
-            dispatcher.utter_message(response="utter_invalid_phone")
+            refused = reading.refused == CPR
+            dispatcher.utter_message(
+                response="utter_answer_is_cpr" if refused else "utter_invalid_phone"
+            )
             return {"lookup_phone": None}
         self.api.request_lookup_code(tracker.get_slot("booking_reference"), phone)
         return {"lookup_phone": phone}
