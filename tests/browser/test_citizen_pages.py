@@ -111,7 +111,10 @@ def browser() -> Iterator[Browser]:
 
 
 def _continue(page: Page, name: str = "Fortsæt") -> None:
-    page.get_by_role("button", name=name).click()
+    """Submit the step's form and wait for the next page to load (every step posts and is
+    redirected), so nothing reads the page halfway through the navigation."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
 
 
 def test_a_citizen_books_through_book_with_javascript_off(browser: Browser, site: Site) -> None:
