@@ -110,7 +110,8 @@ def lock_store_environment(redis_url: str) -> dict[str, str]:
     if parts.scheme != "redis" or not parts.hostname:
         raise ServeError("REDIS_URL must look like redis://[:password@]host[:port][/db]")
     return {
-        "LOCK_STORE_TYPE": "redis",
+        # Rasa's own "redis" lock store races between processes (bot/stores/lock_store.py)
+        "LOCK_STORE_TYPE": "bot.stores.lock_store.SerialRedisLockStore",
         "LOCK_STORE_HOST": parts.hostname,
         "LOCK_STORE_PORT": str(parts.port or 6379),
         "LOCK_STORE_DB": parts.path.strip("/") or "1",

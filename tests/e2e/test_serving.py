@@ -81,7 +81,7 @@ def test_a_wildcard_in_the_allow_list_does_not_start(tmp_path):
     assert result.returncode == 2 and "wildcard" in result.stderr
 
 
-def test_the_lock_store_is_redis_when_redis_url_is_set_and_in_memory_otherwise(tmp_path):
+def test_the_lock_store_is_our_redis_one_when_redis_url_is_set_and_in_memory_otherwise(tmp_path):
     memory = rasa_environment({"BORGERBOOKING_ENV": "development"}, tmp_path)
     assert memory["LOCK_STORE_TYPE"] == "in_memory"
     redis = rasa_environment(
@@ -89,7 +89,7 @@ def test_the_lock_store_is_redis_when_redis_url_is_set_and_in_memory_otherwise(t
         tmp_path,
     )
     assert (redis["LOCK_STORE_TYPE"], redis["LOCK_STORE_HOST"], redis["LOCK_STORE_PORT"]) == (
-        "redis",
+        "bot.stores.lock_store.SerialRedisLockStore",
         "cache.local",
         "6380",
     )
@@ -116,3 +116,29 @@ def test_endpoints_yml_names_our_tracker_store_and_takes_its_values_from_serve(
         "http://127.0.0.1:5055/webhook"
     )
     assert read_endpoint_config(endpoints, "lock_store").type == "in_memory"
+
+
+def test_with_redis_rasa_loads_our_lock_store_from_endpoints_yml(tmp_path, monkeypatch):
+    from rasa.core.lock_store import LockStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    from bot.stores.lock_store import SerialRedisLockStore
+
+    env = rasa_environment(
+        {"BORGERBOOKING_ENV": "development", "REDIS_URL": "redis://:s3cret@cache.local:6380/2"},
+        tmp_path,
+    )
+    for name in ("ACTION_SERVER_URL", "TRACKER_STORE_URL") + tuple(
+        k for k in env if k.startswith("LOCK_STORE_")
+    ):
+        monkeypatch.setenv(name, env[name])
+    store = LockStore.create(read_endpoint_config(str(ROOT / "endpoints.yml"), "lock_store"))
+    assert type(store) is SerialRedisLockStore
+    options = store.red.connection_pool.connection_kwargs
+    assert (options["host"], options["port"], options["db"], options["password"]) == (
+        "cache.local",
+        6380,
+        2,
+        "s3cret",
+    )
+    assert store.key_prefix == "borgerbooking:lock:"
