@@ -254,6 +254,28 @@ def test_the_transcript_switch_gives_and_withdraws_the_consent_and_is_kept_for_t
     assert "/keep_transcript" in sent and sent[-1] == "/drop_transcript", sent
 
 
+def test_the_transcript_switch_turned_while_the_assistant_answers_is_sent_after_the_answer(
+    stack: Stack, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.goto(stack.site_url)
+    page.get_by_role("button", name="Chat med os").click()
+    expect(page.locator(".bb-msg--bot", has_text="Hvad kan jeg hjælpe med")).to_be_visible()
+    stack.rasa.release.clear()
+    _send(page, "vent")
+    switch = page.get_by_label("Gem samtalen (valgfrit)")
+    switch.check()  # while the assistant is still answering "vent"
+    page.wait_for_timeout(300)
+    expect(switch).to_be_checked()  # stays where the citizen put it
+    sender = stack.rasa.received[-1]["sender"]
+    assert [m["message"] for m in stack.rasa.received if m["sender"] == sender][-1] == "vent"
+    stack.rasa.release.set()
+    expect(page.locator(".bb-log").get_by_text("Du skrev: vent")).to_be_visible()
+    expect(page.locator(".bb-log").get_by_text("Du skrev: /keep_transcript")).to_be_visible()
+    sent = [m["message"] for m in stack.rasa.received if m["sender"] == sender]
+    assert sent[-2:] == ["vent", "/keep_transcript"], sent
+
+
 def test_a_site_that_is_not_allowed_gets_no_widget(stack: Stack, context: BrowserContext) -> None:
     stack.app.config["WIDGET_ORIGINS"] = []
     try:

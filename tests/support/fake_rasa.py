@@ -2,7 +2,8 @@
 
 It answers like Rasa does (a JSON list of messages with `text`, `buttons`, `image`), sends
 the CORS headers Rasa sends for an allowed origin, records what it received, and can be told
-to fail the next requests (to test the widget's retry).
+to fail the next requests (to test the widget's retry) or to hold its answer to the message
+"vent" until released (to act while the assistant is still answering).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class FakeRasa:
     base_url: str = ""
     received: list[dict[str, Any]] = field(default_factory=list)
     fail_next: int = 0
+    release: threading.Event = field(default_factory=threading.Event)
 
     def replies(self, message: str) -> list[dict[str, Any]]:
         if message == "/greet":
@@ -97,6 +99,8 @@ def _handler(fake: FakeRasa) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
             fake.received.append(body)
+            if body.get("message") == "vent":
+                fake.release.wait(timeout=60)
             if fake.fail_next > 0:
                 fake.fail_next -= 1
                 self.send_response(500)

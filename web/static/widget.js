@@ -405,6 +405,7 @@
         announce(t("failed"));
       }).then(function () {
         busy = false;
+        syncTranscript();
       });
     }
 
@@ -467,13 +468,16 @@
       }
     });
 
-    transcript.addEventListener("change", function () {
-      if (busy) { transcript.checked = !!state.transcript; return; }
+    // A switch turned while the assistant is still answering stays where the citizen put it and
+    // is sent as soon as the answer has arrived.
+    function syncTranscript() {
+      if (busy || transcript.checked === !!state.transcript) { return; }
       state.transcript = transcript.checked;
       saveState();
       converse(state.transcript ? "/keep_transcript" : "/drop_transcript",
         t(state.transcript ? "transcript_kept" : "transcript_dropped"));
-    });
+    }
+    transcript.addEventListener("change", syncTranscript);
 
     langButton.addEventListener("click", function () {
       state.lang = state.lang === "da" ? "en" : "da";
