@@ -321,6 +321,39 @@ PATHS["/admin/services/{code}/changes"] = {
         parameters=[SERVICE_CODE],
     ),
 }
+CONSENT_TEXT = {
+    "type": "object",
+    "properties": {
+        "purpose": {"enum": ["booking", "sms_reminders", "chat_transcript"]},
+        "language": {"enum": ["da", "en"]},
+        "version": {"type": "integer"},
+        "text": {"type": "string"},
+        "active": {"type": "boolean", "description": "The version in force"},
+        "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+PATHS["/admin/consent-texts"] = {
+    "get": _service_op(
+        "Every version of every consent text (old versions are kept)",
+        {"200": _json({"type": "array", "items": CONSENT_TEXT}), **_errors(401)},
+    ),
+    "post": _service_op(
+        "Publish a new version of a consent text; citizens are shown it from now on, and "
+        "consents already given keep pointing at the version shown",
+        {"201": _json(CONSENT_TEXT, "Created"), **_errors(400, 401, 422)},
+        requestBody=_body(
+            {
+                "type": "object",
+                "required": ["purpose", "language", "text"],
+                "properties": {
+                    "purpose": {"enum": ["booking", "sms_reminders", "chat_transcript"]},
+                    "language": {"enum": ["da", "en"]},
+                    "text": {"type": "string", "minLength": 1, "maxLength": 5000},
+                },
+            }
+        ),
+    ),
+}
 
 SECURITY_SCHEMES = {
     "adminApiKey": {

@@ -1,4 +1,5 @@
-"""The admin API's meeting types: list, read, create, change, history (`/api/v1/admin/services`).
+"""The admin API's meeting types (`/api/v1/admin/services`: list, read, create, change, history)
+and consent texts (`/api/v1/admin/consent-texts`: every version, publish a new one).
 
 The same `booking.settings` use cases as the admin pages, as the key's administrator; bad input
 is 422 with the field (`duration_minutes`, `modes`, …).
@@ -12,7 +13,7 @@ from flask import g
 from sqlalchemy import select
 
 from booking import settings
-from booking.models import AuditEvent, Service, User
+from booking.models import AuditEvent, ConsentText, Service, User
 from web.admin_api import blueprint
 from web.api.validation import json_body
 from web.extensions import get_db, now
@@ -69,3 +70,37 @@ def service_changes(code: str) -> Any:
         ids = {int(e.actor_id) for e in events if e.actor_id}
         emails = {str(u.id): u.email for u in db.scalars(select(User).where(User.id.in_(ids)))}
         return [_change_json(event, emails) for event in events]
+
+
+def _consent_json(text: ConsentText) -> dict[str, Any]:
+    return {
+        "purpose": text.purpose,
+        "language": text.language,
+        "version": text.version,
+        "text": text.text,
+        "active": text.active,
+        "created_at": text.created_at.isoformat(),
+    }
+
+
+@blueprint.get("/consent-texts")
+def list_consent_texts() -> Any:
+    """Every version of every consent text, newest first per purpose and language."""
+    with get_db().transaction() as db:
+        versions = settings.consent_versions(db)
+        return [_consent_json(text) for key in sorted(versions) for text in versions[key]]
+
+
+@blueprint.post("/consent-texts")
+def publish_consent_text() -> Any:
+    body = json_body()
+    with get_db().transaction() as db:
+        text = settings.publish_consent_text(
+            db,
+            body.get("purpose"),
+            body.get("language"),
+            body.get("text"),
+            user_id=g.api_user_id,
+            now=now(),
+        )
+        return _consent_json(text), 201
