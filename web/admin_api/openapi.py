@@ -354,6 +354,33 @@ PATHS["/admin/consent-texts"] = {
         ),
     ),
 }
+FACTS = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 300},
+        "phone": {"type": "string", "pattern": "^\\+?[0-9][0-9 ()-]{5,24}$"},
+        "email": {"type": "string", "format": "email"},
+        "address": {"type": "string", "minLength": 1, "maxLength": 300},
+        "opening_hours_da": {"type": "string", "minLength": 1, "maxLength": 300},
+        "opening_hours_en": {"type": "string", "minLength": 1, "maxLength": 300},
+        "privacy_url": {
+            "type": "string",
+            "description": "http(s) address of the privacy notice; empty: this site's /privacy",
+        },
+    },
+}
+PATHS["/admin/municipality"] = {
+    "get": _service_op(
+        "The municipality's facts in force (configuration unless changed here)",
+        {"200": _json(FACTS), **_errors(401)},
+    ),
+    "put": _service_op(
+        "Change the municipality's facts (those left out stay); used by the pages, messages "
+        "and GET /municipality, from which the assistant fills {municipality_*}",
+        {"200": _json(FACTS), **_errors(400, 401, 422)},
+        requestBody=_body(FACTS),
+    ),
+}
 
 SECURITY_SCHEMES = {
     "adminApiKey": {

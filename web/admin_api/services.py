@@ -17,6 +17,7 @@ from booking.models import AuditEvent, ConsentText, Service, User
 from web.admin_api import blueprint
 from web.api.validation import json_body
 from web.extensions import get_db, now
+from web.municipality import defaults, forget
 
 
 def _change_json(event: AuditEvent, emails: dict[str, str]) -> dict[str, Any]:
@@ -104,3 +105,20 @@ def publish_consent_text() -> Any:
             now=now(),
         )
         return _consent_json(text), 201
+
+
+@blueprint.get("/municipality")
+def get_municipality() -> Any:
+    """The municipality's facts in force (configuration unless an administrator changed one)."""
+    with get_db().transaction() as db:
+        return settings.municipality_facts(db, defaults())
+
+
+@blueprint.put("/municipality")
+def update_municipality() -> Any:
+    """Changes the facts given; the others stay."""
+    body = json_body()
+    with get_db().transaction() as db:
+        facts = settings.update_municipality(db, body, defaults(), user_id=g.api_user_id, now=now())
+    forget()
+    return facts
