@@ -11,7 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from booking.db import Database
+from booking.models import OutboxMessage
+from booking.settings import defaults_from_config, update_municipality
 from booking.staff import create_api_key, find_user_by_email
+from tests.support.api import create, prepare
 from tests.support.clock import NOW
 from tests.support.staff import ADMIN_EMAIL, make_user, post
 
@@ -137,3 +140,15 @@ def test_the_api_refuses_bad_facts_with_422_and_the_field(
 ) -> None:
     response = _call(client, "PUT", api_key, body)
     assert response.status_code == 422 and response.get_json()["error"]["field"] == field
+
+
+def test_a_new_booking_s_messages_name_the_changed_municipality(app: Flask, db: Database) -> None:
+    prepare(app)
+    with db.transaction() as session:
+        defaults = defaults_from_config(app.config)
+        update_municipality(session, {"name": "Andeby Kommune"}, defaults, user_id=None, now=NOW)
+    create(app.test_client())
+    with db.transaction() as session:
+        bodies = [m.body or "" for m in session.query(OutboxMessage)]
+    assert bodies and all("Eksempel Kommune" not in body for body in bodies)
+    assert any("Andeby Kommune" in body for body in bodies), bodies
