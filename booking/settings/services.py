@@ -163,7 +163,8 @@ def create_service(
     db: Session, code: Any, values: Mapping[str, Any], *, user_id: int | None, now: datetime
 ) -> Service:
     """A new meeting type; `code` is its lasting name in URLs and the API (`jobcenter`)."""
-    if not isinstance(code, str) or not CODE.fullmatch(code.strip()):
+    # "new" is the path of the form for a new meeting type
+    if not isinstance(code, str) or not CODE.fullmatch(code.strip()) or code.strip() == "new":
         raise ValidationFailed(
             N_("Use 2–40 lower-case letters, digits, - or _, starting with a letter."),
             field="code",

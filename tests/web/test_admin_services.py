@@ -166,7 +166,8 @@ def test_a_broken_rule_shows_the_form_again_with_the_message_beside_its_field(
 
 
 @pytest.mark.parametrize(
-    ("code", "message"), [("Ny Type", "små bogstaver"), ("jobcenter", "findes allerede")]
+    ("code", "message"),
+    [("Ny Type", "små bogstaver"), ("new", "små bogstaver"), ("jobcenter", "findes allerede")],
 )
 def test_a_new_meeting_type_needs_a_new_valid_code(admin: FlaskClient, code: str, message: str):
     response = post(admin, "/admin/services/", _form(code=code))
