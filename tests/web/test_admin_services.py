@@ -249,3 +249,12 @@ def test_the_openapi_document_describes_the_service_routes(client: FlaskClient) 
     assert {"get", "post"} <= set(paths["/admin/services"])
     assert {"get", "put"} <= set(paths["/admin/services/{code}"])
     assert "get" in paths["/admin/services/{code}/changes"]
+
+
+def test_the_history_shows_lists_and_yes_or_no_as_words(admin: FlaskClient) -> None:
+    post(admin, "/admin/services/jobcenter", _form(modes=["video"], active=""))
+    page = admin.get("/admin/services/jobcenter?lang=en").get_data(as_text=True)
+    assert re.search(
+        r"<td>Ways to meet</td>\s*<td>Video, Phone, In person</td>\s*<td>Video</td>", page
+    )
+    assert re.search(r"<td>Citizens can book it</td>\s*<td>Yes</td>\s*<td>No</td>", page)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, render_template, request, url_for
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
 from booking import settings
@@ -59,6 +59,18 @@ NEW_SERVICE = {
     "modes": [MeetingMode.VIDEO.value],
     "active": True,
 }
+
+
+@blueprint.app_template_global()
+def setting_value(value: Any) -> str:
+    """A setting as a person reads it in the history: lists joined, yes/no, '–' for none."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return ", ".join(str(MODE_LABELS.get(item, item)) for item in value) or "–"
+    return str(value)
 
 
 def _values_from_form() -> dict[str, Any]:
