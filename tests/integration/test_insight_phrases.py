@@ -15,6 +15,8 @@ import pytest
 
 from booking.insight import PhraseReader
 from tests.support.clock import NOW
+from tests.support.conversations import tracker_store
+from tests.support.insight import add_messages, parsed
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_PYTHON = ROOT / ".venv-bot" / "bin" / "python"
@@ -78,3 +80,21 @@ def test_an_absent_or_empty_tracker_database_gives_no_phrases(tmp_path: Path) ->
     (tmp_path / "empty.db").write_bytes(b"")
     empty = PhraseReader(f"sqlite:///{tmp_path / 'empty.db'}")
     assert empty.frequent(now=NOW) == ([], [])
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_reader_reads_kept_phrases_in_read_only_transactions(
+    postgres_url: str,
+) -> None:
+    rasa_url = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    store = tracker_store(rasa_url)
+    unclear = parsed("må jeg tage min hund med", "nlu_fallback", 0.7)
+    add_messages(store, "kept", [unclear], at=NOW, keep_until=NOW + timedelta(days=1))
+    add_messages(store, "gone", [unclear], at=NOW, keep_until=None)
+    store.engine.dispose()
+    reader = PhraseReader(rasa_url)
+    fallback, _ = reader.frequent(now=NOW + timedelta(hours=1))
+    assert [(p.text, p.count) for p in fallback] == [("må jeg tage min hund med", 1)]
+    with pytest.raises(Exception, match="read-only"), reader.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM events")
+    reader.dispose()
