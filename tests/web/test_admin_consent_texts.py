@@ -129,6 +129,7 @@ def test_the_api_publishes_and_lists_every_version(client: FlaskClient, api_key:
         ({"purpose": "booking", "language": "sv", "text": "t"}, "language"),
         ({"purpose": "booking", "language": "da", "text": ""}, "text"),
         ({"purpose": "booking", "language": "da", "text": 7}, "text"),
+        ({"purpose": "booking", "language": "da", "text": "x" * 5001}, "text"),
     ],
 )
 def test_the_api_refuses_bad_input_with_422_and_the_field(
@@ -136,3 +137,13 @@ def test_the_api_refuses_bad_input_with_422_and_the_field(
 ) -> None:
     response = _call(client, "POST", api_key, body)
     assert response.status_code == 422 and response.get_json()["error"]["field"] == field
+
+
+def test_the_api_does_not_publish_the_text_in_force_again(
+    client: FlaskClient, api_key: str, db: Database
+) -> None:
+    current = _versions(db)[-1][2]
+    body = {"purpose": "booking", "language": "da", "text": current}
+    response = _call(client, "POST", api_key, body)
+    assert response.status_code == 422 and response.get_json()["error"]["field"] == "text"
+    assert len(_versions(db)) == 1

@@ -80,18 +80,18 @@ def test_changed_facts_reach_the_pages_the_api_and_the_history(
     assert "Eksempel Kommune" not in client.get("/privacy").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    ("changes", "field", "message"),
-    [
-        ({"name": " "}, "name", "kan ikke være tomt"),
-        ({"phone": "ring til os"}, "phone", "Skriv et telefonnummer"),
-        ({"email": "borgerservice"}, "email", "Skriv en e-mailadresse"),
-        ({"address": ""}, "address", "kan ikke være tomt"),
-        ({"opening_hours_da": ""}, "opening_hours_da", "kan ikke være tomt"),
-        ({"opening_hours_en": "x" * 301}, "opening_hours_en", "Højst 300 tegn"),
-        ({"privacy_url": "andeby.dk/privatliv"}, "privacy_url", "https://"),
-    ],
-)
+RULES = [
+    ({"name": " "}, "name", "kan ikke være tomt"),
+    ({"phone": "ring til os"}, "phone", "Skriv et telefonnummer"),
+    ({"email": "borgerservice"}, "email", "Skriv en e-mailadresse"),
+    ({"address": ""}, "address", "kan ikke være tomt"),
+    ({"opening_hours_da": ""}, "opening_hours_da", "kan ikke være tomt"),
+    ({"opening_hours_en": "x" * 301}, "opening_hours_en", "Højst 300 tegn"),
+    ({"privacy_url": "andeby.dk/privatliv"}, "privacy_url", "https://"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), RULES)
 def test_a_broken_rule_is_shown_beside_its_field_and_nothing_changes(
     admin: FlaskClient, client: FlaskClient, changes: dict[str, str], field: str, message: str
 ) -> None:
@@ -129,11 +129,8 @@ def test_the_api_reads_and_changes_the_facts(client: FlaskClient, api_key: str) 
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [
-        ({"phone": "x"}, "phone"),
-        ({"email": 5}, "email"),
-        ({"privacy_url": "ftp://a.dk"}, "privacy_url"),
-    ],
+    [(changes, field) for changes, field, _ in RULES]
+    + [({"email": 5}, "email"), ({"privacy_url": "ftp://a.dk"}, "privacy_url")],
 )
 def test_the_api_refuses_bad_facts_with_422_and_the_field(
     client: FlaskClient, api_key: str, body: dict[str, Any], field: str
