@@ -484,3 +484,17 @@ class RateLimitCounter(Base):
     hits: Mapped[int] = mapped_column(Integer)
     # epoch seconds, as the `limits` package counts windows (wall clock, not the app's clock)
     expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class MunicipalityFact(Base):
+    """A municipality fact an administrator changed (name, phone, opening hours, …).
+
+    Facts without a row take their value from configuration (`MUNICIPALITY_*`), so a fresh
+    installation needs no step; `booking.settings.municipality` reads and changes them.
+    """
+
+    __tablename__ = "municipality_facts"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

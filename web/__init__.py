@@ -42,6 +42,7 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
         i18n,
         manage,
         meeting,
+        municipality,
         prepare,
         security,
         webhooks,
@@ -52,6 +53,7 @@ def create_app(config: Config | str | None = None, **overrides: Any) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    municipality.init_app(app)
     # a name stored before the name rule may hold a CPR number: templates show it redacted
     app.add_template_filter(redact_cpr, "redact_cpr")
     cli.init_app(app)

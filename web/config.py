@@ -114,6 +114,8 @@ class Config:
         self.MUNICIPALITY_OPENING_HOURS_EN = _env(
             "MUNICIPALITY_OPENING_HOURS_EN", "Monday-Wednesday 9-15, Thursday 9-17, Friday 9-13"
         )
+        # The privacy notice the assistant names; empty: this app's own /privacy page.
+        self.MUNICIPALITY_PRIVACY_URL = _env("MUNICIPALITY_PRIVACY_URL", "")
 
         # The assistant's server (Rasa REST channel), called by the chat widget on `/`.
         self.RASA_URL = _env("RASA_URL", "http://127.0.0.1:5005").rstrip("/")

@@ -8,6 +8,7 @@ from typing import cast
 from flask import Flask, current_app
 
 from booking.db import Database
+from booking.insight import PhraseReader
 from booking.notify import SmsSender, sms_sender_from_config
 from booking.privacy import ConversationStore
 from web import ratelimits
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
         if url
         else None
     )
+    app.extensions["phrase_reader"] = PhraseReader(url) if url else None
 
 
 def get_db() -> Database:
@@ -33,6 +35,12 @@ def get_conversations() -> ConversationStore | None:
     """The assistant's tracker database, for erasure and retention; None if not configured."""
     store: ConversationStore | None = current_app.extensions.get("conversations")
     return store
+
+
+def get_phrase_reader() -> PhraseReader | None:
+    """The tracker database opened read-only for the insight page; None if not configured."""
+    reader: PhraseReader | None = current_app.extensions.get("phrase_reader")
+    return reader
 
 
 def get_sms_sender() -> SmsSender:

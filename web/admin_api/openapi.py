@@ -217,6 +217,171 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+SERVICE_TAG = ["Admin: meeting types"]
+SERVICE_CODE = {
+    "name": "code",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[a-z][a-z0-9_-]{1,39}$"},
+    "description": "The meeting type's code (`jobcenter`).",
+}
+SERVICE_SETTINGS: dict[str, Any] = {
+    "name_da": {"type": "string", "minLength": 1, "maxLength": 200},
+    "name_en": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description_da": {"type": "string", "maxLength": 2000},
+    "description_en": {"type": "string", "maxLength": 2000},
+    "duration_minutes": {"type": "integer", "minimum": 5, "maximum": 480},
+    "buffer_minutes": {"type": "integer", "minimum": 0, "maximum": 240},
+    "slot_step_minutes": {
+        "type": "integer",
+        "minimum": 5,
+        "maximum": 480,
+        "description": "Not longer than the duration plus the buffer.",
+    },
+    "min_notice_minutes": {"type": "integer", "minimum": 0, "maximum": 43200},
+    "horizon_days": {"type": "integer", "minimum": 1, "maximum": 365},
+    "retention_days": {"type": "integer", "minimum": 1, "maximum": 3650},
+    "reminder_offsets_minutes": {
+        "type": "array",
+        "maxItems": 5,
+        "uniqueItems": True,
+        "items": {"type": "integer", "minimum": 1, "maximum": 20160},
+    },
+    "modes": {
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": True,
+        "items": {"enum": ["video", "phone", "in_person"]},
+    },
+    "address_da": {"type": "string", "description": "Required when `in_person` is offered."},
+    "address_en": {"type": "string", "description": "Required when `in_person` is offered."},
+    "directions_da": {"type": "string"},
+    "directions_en": {"type": "string"},
+    "active": {"type": "boolean"},
+}
+SERVICE = {"$ref": "#/components/schemas/AdminService"}
+SCHEMAS["AdminService"] = {
+    "type": "object",
+    "properties": {"code": {"type": "string"}, **SERVICE_SETTINGS},
+}
+SCHEMAS["AdminServiceChange"] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "at": {"type": "string", "format": "date-time"},
+        "action": {"enum": ["service.create", "service.update"]},
+        "by": {"type": ["string", "null"], "description": "The administrator's e-mail"},
+        "before": {"oneOf": [SERVICE, {"type": "null"}]},
+        "after": SERVICE,
+    },
+}
+
+
+def _service_op(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {**_op(summary, responses, **extra), "tags": SERVICE_TAG}
+
+
+PATHS["/admin/services"] = {
+    "get": _service_op(
+        "Every meeting type with its settings",
+        {"200": _json({"type": "array", "items": SERVICE}), **_errors(401)},
+    ),
+    "post": _service_op(
+        "Create a meeting type",
+        {"201": _json(SERVICE, "Created"), **_errors(400, 401, 422)},
+        requestBody=_body(
+            {
+                "type": "object",
+                "required": ["code", "name_da", "name_en", "duration_minutes", "modes"],
+                "properties": {"code": SERVICE_CODE["schema"], **SERVICE_SETTINGS},
+            }
+        ),
+    ),
+}
+PATHS["/admin/services/{code}"] = {
+    "get": _service_op(
+        "One meeting type", {"200": _json(SERVICE), **_errors(401, 404)}, parameters=[SERVICE_CODE]
+    ),
+    "put": _service_op(
+        "Change a meeting type's settings (those left out stay as they are)",
+        {"200": _json(SERVICE), **_errors(400, 401, 404, 422)},
+        parameters=[SERVICE_CODE],
+        requestBody=_body({"type": "object", "properties": SERVICE_SETTINGS}),
+    ),
+}
+PATHS["/admin/services/{code}/changes"] = {
+    "get": _service_op(
+        "A meeting type's history, newest first",
+        {
+            "200": _json(
+                {"type": "array", "items": {"$ref": "#/components/schemas/AdminServiceChange"}}
+            ),
+            **_errors(401, 404),
+        },
+        parameters=[SERVICE_CODE],
+    ),
+}
+CONSENT_TEXT = {
+    "type": "object",
+    "properties": {
+        "purpose": {"enum": ["booking", "sms_reminders", "chat_transcript"]},
+        "language": {"enum": ["da", "en"]},
+        "version": {"type": "integer"},
+        "text": {"type": "string"},
+        "active": {"type": "boolean", "description": "The version in force"},
+        "created_at": {"type": "string", "format": "date-time"},
+    },
+}
+PATHS["/admin/consent-texts"] = {
+    "get": _service_op(
+        "Every version of every consent text (old versions are kept)",
+        {"200": _json({"type": "array", "items": CONSENT_TEXT}), **_errors(401)},
+    ),
+    "post": _service_op(
+        "Publish a new version of a consent text; citizens are shown it from now on, and "
+        "consents already given keep pointing at the version shown",
+        {"201": _json(CONSENT_TEXT, "Created"), **_errors(400, 401, 422)},
+        requestBody=_body(
+            {
+                "type": "object",
+                "required": ["purpose", "language", "text"],
+                "properties": {
+                    "purpose": {"enum": ["booking", "sms_reminders", "chat_transcript"]},
+                    "language": {"enum": ["da", "en"]},
+                    "text": {"type": "string", "minLength": 1, "maxLength": 5000},
+                },
+            }
+        ),
+    ),
+}
+FACTS = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 300},
+        "phone": {"type": "string", "pattern": "^\\+?[0-9][0-9 ()-]{5,24}$"},
+        "email": {"type": "string", "format": "email"},
+        "address": {"type": "string", "minLength": 1, "maxLength": 300},
+        "opening_hours_da": {"type": "string", "minLength": 1, "maxLength": 300},
+        "opening_hours_en": {"type": "string", "minLength": 1, "maxLength": 300},
+        "privacy_url": {
+            "type": "string",
+            "description": "http(s) address of the privacy notice; empty: this site's /privacy",
+        },
+    },
+}
+PATHS["/admin/municipality"] = {
+    "get": _service_op(
+        "The municipality's facts in force (configuration unless changed here)",
+        {"200": _json(FACTS), **_errors(401)},
+    ),
+    "put": _service_op(
+        "Change the municipality's facts (those left out stay); used by the pages, messages "
+        "and GET /municipality, from which the assistant fills {municipality_*}",
+        {"200": _json(FACTS), **_errors(400, 401, 422)},
+        requestBody=_body(FACTS),
+    ),
+}
+
 SECURITY_SCHEMES = {
     "adminApiKey": {
         "type": "http",

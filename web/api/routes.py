@@ -46,6 +46,7 @@ from web.api.validation import (
     timestamp,
 )
 from web.extensions import get_conversations, get_db, get_sms_sender, now
+from web.municipality import facts, municipal_config
 
 DEFAULT_SEARCH_DAYS = 7
 
@@ -57,7 +58,7 @@ def _check_service_token() -> None:
 
 
 def _settings() -> services.BookingSettings:
-    return services.BookingSettings.from_mapping(current_app.config)
+    return services.BookingSettings.from_mapping(municipal_config())
 
 
 @blueprint.post("/bookings")
@@ -240,19 +241,17 @@ def confirm_lookup() -> Any:
 
 @blueprint.get("/municipality")
 def municipality() -> dict[str, Any]:
-    """The municipality's public contact facts, from configuration: the assistant fills its
-    answers (phone, address, opening hours) from here, never from the bot's texts."""
-    config = current_app.config
+    """The municipality's public contact facts (configuration, unless an administrator changed
+    them): the assistant fills its answers (phone, address, opening hours) from here, never
+    from the bot's texts."""
+    current = facts()
     return {
-        "name": config["MUNICIPALITY_NAME"],
-        "phone": config["MUNICIPALITY_PHONE"],
-        "address": config["MUNICIPALITY_ADDRESS"],
-        "opening_hours": {
-            "da": config["MUNICIPALITY_OPENING_HOURS_DA"],
-            "en": config["MUNICIPALITY_OPENING_HOURS_EN"],
-        },
+        "name": current.name,
+        "phone": current.phone,
+        "address": current.address,
+        "opening_hours": {"da": current.opening_hours_da, "en": current.opening_hours_en},
         # the privacy notice, which the assistant's privacy answer names
-        "privacy_url": f"{config['PUBLIC_BASE_URL']}/privacy",
+        "privacy_url": current.privacy_notice_url,
     }
 
 

@@ -30,6 +30,7 @@ from web.book.language import page_language
 from web.book.modes import how_to_meet, mode_choices, steps_for
 from web.book.times import by_day, meeting_time_label
 from web.extensions import get_db, now
+from web.municipality import municipal_config
 
 DAYS_PER_PAGE = 7
 IDEMPOTENCY_SCOPE = "web:book"
@@ -336,7 +337,7 @@ def confirm() -> Any:
             get_db(),
             _booking_request(current),
             now=now(),
-            settings=services.BookingSettings.from_mapping(current_app.config),
+            settings=services.BookingSettings.from_mapping(municipal_config()),
             idempotency_scope=IDEMPOTENCY_SCOPE,
             idempotency_key=current.idempotency_key,
         )

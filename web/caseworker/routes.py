@@ -35,6 +35,7 @@ from web.caseworker.pages import STATUSES, availability_page, meeting_page
 from web.extensions import get_db, now
 from web.i18n import error_text
 from web.meeting.page import render_meeting
+from web.municipality import municipal_config
 from web.staff import audit, form_post
 
 # --- The day and the calendar -----------------------------------------------------------------
@@ -92,7 +93,7 @@ def _principal() -> services.StaffPrincipal:
 
 
 def _settings() -> services.BookingSettings:
-    return services.BookingSettings.from_mapping(current_app.config)
+    return services.BookingSettings.from_mapping(municipal_config())
 
 
 def _to_meeting(reference: str) -> str:

@@ -40,6 +40,7 @@ from web.extensions import get_conversations, get_db, now
 from web.i18n import current_language, error_text, prefer_language
 from web.manage import blueprint
 from web.manage.meeting_window import join_state
+from web.municipality import municipal_config
 
 PHONE = MeetingMode.PHONE.value
 SESSION_KEY = "manage_tokens"
@@ -60,7 +61,7 @@ def _auth(reference: str) -> ManageToken:
 
 
 def _settings() -> BookingSettings:
-    return BookingSettings.from_mapping(current_app.config)
+    return BookingSettings.from_mapping(municipal_config())
 
 
 def _page_error(exc: BookingError, status: int) -> tuple[str, int]:

@@ -40,6 +40,7 @@ from web.extensions import get_db, now
 from web.i18n import prefer_language
 from web.meeting import blueprint
 from web.meeting.page import render_meeting
+from web.municipality import municipal_config
 from web.ratelimits import limit_of, limiter
 
 SMS = ConsentPurpose.SMS_REMINDERS.value
@@ -102,7 +103,7 @@ def citizen_page(reference: str, key: str) -> Response:
 def invite(reference: str, key: str) -> Response:
     with get_db().transaction() as db:
         booking = _citizen_booking(db, reference, key)
-        body = citizen_invite(booking, CalendarSettings.from_mapping(current_app.config), now=now())
+        body = citizen_invite(booking, CalendarSettings.from_mapping(municipal_config()), now=now())
         _audit(db, booking, "invite.download")
     response = make_response(body)
     response.headers["Content-Type"] = (
@@ -157,7 +158,7 @@ def caseworker_calendar(token: str) -> Response:
         for booking in bookings:
             booking.service  # noqa: B018 - load before the session closes
         body = caseworker_feed(
-            caseworker, bookings, CalendarSettings.from_mapping(current_app.config), now=moment
+            caseworker, bookings, CalendarSettings.from_mapping(municipal_config()), now=moment
         )
         user_id = db.scalar(select(User.id).where(User.caseworker_id == caseworker.id))
         record_event(
