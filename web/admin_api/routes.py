@@ -80,7 +80,7 @@ def create_faq() -> Any:
             body.get("answer"),
             user_id=g.api_user_id,
             now=now(),
-            held_out=held_out(),
+            held_out=held_out(db),
         )
         return intent_json(intent), 201
 
@@ -131,6 +131,6 @@ def _set_examples(name: str) -> Any:
     body = json_body()
     with get_db().transaction() as db:
         intent = assistant.set_examples(
-            db, name, body.get("examples"), user_id=g.api_user_id, now=now(), held_out=held_out()
+            db, name, body.get("examples"), user_id=g.api_user_id, now=now(), held_out=held_out(db)
         )
         return intent_json(intent)
