@@ -6,4 +6,4 @@ from flask import Blueprint
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 # registers the views on `blueprint`: staff (routes), the assistant's content, API keys
-from web.admin import assistant, keys, routes  # noqa: E402, F401
+from web.admin import assistant, keys, routes, trainings  # noqa: E402, F401
