@@ -236,6 +236,7 @@ def _to_trainings(**_: Any) -> str:
 )
 def assistant_add_test_phrasing() -> None:
     with get_db().transaction() as db:
+        ensure_imported(db)
         assistant.add_test_phrasing(
             db,
             request.form.get("intent"),
