@@ -213,12 +213,18 @@ def test_test_phrasings_are_held_out_from_training_and_refused_when_already_exam
     )
     assert example.status_code == 422  # a training example measures nothing
     assert example.get_json()["error"]["field"] == "text"
-    assert call(
-        client, "POST", "/test-phrasings", api_key, {"intent": "nope", "text": "x y"}
-    ).get_json()["error"]["field"] == "intent"
-    assert call(
-        client, "POST", "/test-phrasings", api_key, {"intent": "greet", "text": ""}
-    ).get_json()["error"]["field"] == "text"
+    assert (
+        call(
+            client, "POST", "/test-phrasings", api_key, {"intent": "nope", "text": "x y"}
+        ).get_json()["error"]["field"]
+        == "intent"
+    )
+    assert (
+        call(
+            client, "POST", "/test-phrasings", api_key, {"intent": "greet", "text": ""}
+        ).get_json()["error"]["field"]
+        == "text"
+    )
     listed = call(client, "GET", "/test-phrasings", api_key).get_json()
     assert listed[0]["text"] == "koster p-lov"
     assert call(client, "DELETE", f"/test-phrasings/{listed[0]['id']}", api_key).status_code == 204

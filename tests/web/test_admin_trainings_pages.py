@@ -70,7 +70,9 @@ def test_a_caseworker_gets_403(logged_in: FlaskClient, trained: int) -> None:
 def test_every_training_form_needs_the_csrf_token(
     admin: FlaskClient, trained: int, rasa: FakeRasaApi, path: str
 ) -> None:
-    assert admin.post(path, data={"text": "hej", "override": "yes", "reason": "x"}).status_code == 400
+    assert (
+        admin.post(path, data={"text": "hej", "override": "yes", "reason": "x"}).status_code == 400
+    )
     assert rasa.loads == [] and rasa.parsed == []
 
 
