@@ -141,7 +141,7 @@ class Config:
         ] or [self.RASA_URL]
         self.RASA_TOKEN = _env("RASA_TOKEN")
         self.RASA_TOKEN_FILE = _env("RASA_TOKEN_FILE")
-        self.RASA_LOAD_TIMEOUT_SECONDS = _int("RASA_LOAD_TIMEOUT_SECONDS", 900)
+        self.RASA_LOAD_TIMEOUT_SECONDS = _int("RASA_LOAD_TIMEOUT_SECONDS", 540)
         # The municipal sites allowed to embed the chat widget (comma-separated origins).
         self.WIDGET_ORIGINS = [o.strip() for o in _env("WIDGET_ORIGINS").split(",") if o.strip()]
         # The assistant's tracker database (the same TRACKER_STORE_URL Rasa uses): erasure and

@@ -108,7 +108,9 @@ def run_training(
     job = _Job(database, training_id, settings, clock, stop or threading.Event())
     try:
         evaluation = job.run(files)
-    except TrainingFailed as failure:
+    except Exception as failure:  # noqa: BLE001 (whatever stopped it, the training says why)
+        if not isinstance(failure, TrainingFailed):
+            failure = TrainingFailed(f"{type(failure).__name__}: {failure}")
         reason = f"{failure}\n{log_tail(files['log_file'], 15)}".strip()
         with database.transaction() as db:
             trainings.fail(db, training_id, reason=reason, now=clock())
@@ -144,12 +146,8 @@ class _Job:
             candidate = self._evaluate(files["model_file"], evaluation_set, files, "candidate")
             self._beat(CANDIDATE_DONE, "evaluating", force=True)
             baseline = self._evaluate(Path(published), evaluation_set, files, "published")
-        return compare(
-            candidate,
-            baseline,
-            published_model=published,
-            evaluation_set_size=_count_examples(evaluation_set),
-        )
+            size = _count_examples(evaluation_set)
+        return compare(candidate, baseline, published_model=published, evaluation_set_size=size)
 
     def _export(self, data: Path, evaluation_set: Path, snapshot: Path) -> str:
         self._beat(0.0, "exporting", force=True)
