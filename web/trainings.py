@@ -69,6 +69,22 @@ def rasa_servers() -> RasaServers:
     )
 
 
+def servers_status() -> list[dict[str, Any]]:
+    """What each Rasa server runs now (`model_file` None: it did not answer)."""
+    try:
+        servers = rasa_servers()
+    except RasaUnavailable:
+        return [{"url": url, "model_file": None} for url in current_app.config["RASA_URLS"]]
+    status = []
+    for url in servers.urls:
+        try:
+            loaded = servers.loaded_model(url, timeout=5)
+        except RasaUnavailable:
+            loaded = None
+        status.append({"url": url, "model_file": loaded})
+    return status
+
+
 def shipped_model() -> str:
     return str(current_app.config["ASSISTANT_SHIPPED_MODEL"])
 

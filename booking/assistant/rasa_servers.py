@@ -35,19 +35,25 @@ class RasaServers:
     token: str
     load_timeout: float = 900.0
 
-    def _call(self, method: str, url: str, path: str, **kw: Any) -> requests.Response:
+    def _call(
+        self, method: str, url: str, path: str, timeout: float | None = None, **kw: Any
+    ) -> requests.Response:
         try:
             return requests.request(
-                method, url + path, params={"token": self.token}, timeout=self.load_timeout, **kw
+                method,
+                url + path,
+                params={"token": self.token},
+                timeout=timeout or self.load_timeout,
+                **kw,
             )
         except requests.RequestException as error:
             raise RasaUnavailable(
                 N_("The assistant at %(url)s did not answer: %(error)s"), url=url, error=error
             ) from error
 
-    def loaded_model(self, url: str) -> str | None:
+    def loaded_model(self, url: str, timeout: float = 30) -> str | None:
         """The model file the server at `url` runs (its file name), None when unknown."""
-        response = self._call("GET", url, "/status")
+        response = self._call("GET", url, "/status", timeout=timeout)
         if response.status_code != 200:
             return None
         return str(response.json().get("model_file") or "") or None

@@ -122,6 +122,7 @@ def test_a_worse_candidate_is_refused_without_override_and_published_with_a_reas
     assert _publications(db) == [("publish", training, True, body["reason"])]
     current = call(client, "GET", "/models/published", api_key).get_json()
     assert current["training_id"] == training
+    assert current["servers"] == [{"url": rasa.url, "model_file": f"training-{training}.tar.gz"}]
 
 
 def test_a_candidate_within_the_tolerance_is_published_without_override(

@@ -108,8 +108,12 @@ def test_the_detail_page_shows_both_models_scores_and_refuses_a_worse_model_with
     assert published.status_code == 302 and len(rasa.loads) == 1
     listing = admin.get("/admin/assistant/trainings").get_data(as_text=True)
     assert "Needed for the new question" in listing
+    assert f"{rasa.url}: training-{trained}.tar.gz" in listing  # what each server runs
     restored = post(admin, "/admin/assistant/models/shipped/restore")
     assert restored.status_code == 302 and rasa.model_file == "borgerbooking.tar.gz"
+    rasa.model_file = "other.tar.gz"  # e.g. a server restarted with its --model
+    listing = admin.get("/admin/assistant/trainings?lang=en").get_data(as_text=True)
+    assert "runs other.tar.gz: publish or restore again" in listing
 
 
 def test_trying_the_published_model_shows_intent_runner_ups_and_answer(

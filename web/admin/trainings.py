@@ -64,6 +64,7 @@ def _list_page(
             active=trainings.active_training(db),
             published=trainings.published_model(db, shipped_model=shared.shipped_model()),
             publications=trainings.publications(db),
+            servers=shared.servers_status(),
             phrasings=assistant.list_test_phrasings(db),
             intents=[i.name for i in assistant.list_intents(db, include_retired=False)],
             errors=errors or {},

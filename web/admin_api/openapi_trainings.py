@@ -104,7 +104,7 @@ PATHS: dict[str, Any] = {
     },
     "/admin/assistant/models/published": {
         "get": _op(
-            "The published model and the publications, newest first",
+            "The published model, what each Rasa server runs, and the publications, newest first",
             {"200": json_of({"type": "object"}), **_errors(401)},
         ),
     },

@@ -78,6 +78,7 @@ def published_model() -> Any:
     return {
         "model_file": current.model_file,
         "training_id": current.training_id,
+        "servers": shared.servers_status(),
         "history": history,
     }
 
