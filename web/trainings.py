@@ -26,6 +26,7 @@ from booking.assistant.rasa_servers import (
 from booking.assistant.runner import TrainingSettings, log_tail
 from booking.errors import NotFound, ValidationFailed
 from booking.i18n import N_
+from booking.privacy import record_event
 from web.extensions import get_db, now
 
 TRY_ID_BYTES = 16
@@ -152,6 +153,7 @@ def publish_training(
             override=forced,
             reason=why,
         )
+        _audit(db, publication)
         return _loaded(db, publication)
 
 
@@ -169,7 +171,25 @@ def restore_model(model: str, *, user_id: int) -> assistant.AssistantPublication
             user_id=user_id,
             now=now(),
         )
+        _audit(db, publication)
         return _loaded(db, publication)
+
+
+def _audit(db: Session, publication: assistant.AssistantPublication) -> None:
+    """The audit log names who published which model, and why when it evaluated worse."""
+    record_event(
+        db,
+        actor_type="user",
+        actor_id=publication.user_id,
+        action=f"assistant.{publication.action}",
+        detail={
+            "training_id": publication.training_id,
+            "model_file": publication.model_file,
+            "override": publication.override,
+            "reason": publication.reason,
+        },
+        now=publication.at,
+    )
 
 
 def _loaded(db: Session, publication: assistant.AssistantPublication) -> Any:

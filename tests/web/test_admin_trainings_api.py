@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from booking.assistant import AssistantPublication
 from booking.db import Database
+from booking.models import AuditEvent
 from booking.staff import create_api_key, find_user_by_email
 from tests.support.assistant import faq_payload
 from tests.support.clock import NOW
@@ -120,6 +121,9 @@ def test_a_worse_candidate_is_refused_without_override_and_published_with_a_reas
     assert published.get_json()["override"] is True
     assert rasa.loads == [str(tmp_path / "candidates" / f"training-{training}.tar.gz")]
     assert _publications(db) == [("publish", training, True, body["reason"])]
+    with db.transaction() as session:
+        event = session.query(AuditEvent).filter_by(action="assistant.publish").one()
+        assert event.detail["reason"] == body["reason"] and event.actor_type == "user"
     current = call(client, "GET", "/models/published", api_key).get_json()
     assert current["training_id"] == training
     assert current["servers"] == [{"url": rasa.url, "model_file": f"training-{training}.tar.gz"}]
