@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 def run_next_training(stop: threading.Event | None = None) -> str | None:
     """Claims the queued training and runs it to its end; its final status, None if none."""
     database = get_db()
-    with database.transaction() as db:
+    with database.transaction(immediate=True) as db:
         training = trainings.claim_next(db, now=now())
         training_id = training.id if training is not None else None
     if training_id is None:

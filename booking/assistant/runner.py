@@ -101,7 +101,7 @@ def run_training(
     files = settings.files(training_id)
     settings.models_dir.mkdir(parents=True, exist_ok=True)
     files["log_file"].write_text("", encoding="utf-8")
-    with database.transaction() as db:
+    with database.transaction(immediate=True) as db:
         trainings.record_files(
             db, training_id, log_file=str(files["log_file"]), data_file=str(files["data_file"])
         )
@@ -112,10 +112,10 @@ def run_training(
         if not isinstance(failure, TrainingFailed):
             failure = TrainingFailed(f"{type(failure).__name__}: {failure}")
         reason = f"{failure}\n{log_tail(files['log_file'], 15)}".strip()
-        with database.transaction() as db:
+        with database.transaction(immediate=True) as db:
             trainings.fail(db, training_id, reason=reason, now=clock())
         return trainings.TrainingStatus.FAILED
-    with database.transaction() as db:
+    with database.transaction(immediate=True) as db:
         trainings.succeed(
             db,
             training_id,
@@ -228,13 +228,17 @@ class _Job:
             raise TrainingFailed(f"{what} exited with status {process.returncode}.")
 
     def _beat(self, share: float | None, phase: str = "", *, force: bool = False) -> None:
-        """Progress and heartbeat, written at most every HEARTBEAT_SECONDS unless forced."""
+        """Progress and heartbeat, written at most every HEARTBEAT_SECONDS unless forced.
+
+        Every write here begins IMMEDIATE: on SQLite a transaction that reads and then writes
+        while another process wrote meanwhile fails at once instead of waiting its turn.
+        """
         if share is not None:
             self.share, self.phase = share, phase or self.phase
         if not force and time.monotonic() - self.last_beat < HEARTBEAT_SECONDS:
             return
         self.last_beat = time.monotonic()
-        with self.database.transaction() as db:
+        with self.database.transaction(immediate=True) as db:
             trainings.report_progress(
                 db, self.training_id, progress=self.share, phase=self.phase, now=self.clock()
             )

@@ -142,7 +142,9 @@ def wait_for_training(admin: Admin, training_id: int) -> tuple[dict[str, Any], l
     seen: list[float] = []
     deadline = time.monotonic() + TRAINING_TIMEOUT
     while time.monotonic() < deadline:
-        training = admin.call("GET", f"/assistant/trainings/{training_id}").json()
+        response = admin.call("GET", f"/assistant/trainings/{training_id}")
+        assert response.status_code == 200, response.text
+        training = response.json()
         seen.append(training["progress"])
         if training["status"] in ("succeeded", "failed"):
             return training, seen

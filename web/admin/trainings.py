@@ -96,7 +96,7 @@ def _to_training(**_: Any) -> str:
     refused=lambda exc: _list_page(errors={"start": error_text(exc)}, status=409),
 )
 def assistant_start_training() -> None:
-    with get_db().transaction() as db:
+    with get_db().transaction(immediate=True) as db:
         trainings.request_training(db, user_id=_me(), now=now())
 
 
@@ -236,7 +236,7 @@ def _to_trainings(**_: Any) -> str:
     refused=lambda exc: _list_page(errors=_phrasing_errors(exc), status=422),
 )
 def assistant_add_test_phrasing() -> None:
-    with get_db().transaction() as db:
+    with get_db().transaction(immediate=True) as db:
         ensure_imported(db)
         assistant.add_test_phrasing(
             db,
@@ -255,5 +255,5 @@ def _phrasing_errors(exc: BookingError) -> dict[str, str]:
 @admin_only
 @form_post(lazy_gettext("The test phrasing was removed."), then=_to_trainings)
 def assistant_remove_test_phrasing(phrasing_id: int) -> None:
-    with get_db().transaction() as db:
+    with get_db().transaction(immediate=True) as db:
         assistant.remove_test_phrasing(db, phrasing_id)

@@ -28,7 +28,8 @@ def _authenticate() -> None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     user_id = None
     if scheme.lower() == "bearer" and secret.strip():
-        with get_db().transaction() as db:
+        # IMMEDIATE: it writes the key's last use after reading it (SQLite: wait, don't fail)
+        with get_db().transaction(immediate=True) as db:
             user = user_of_api_key(db, secret.strip(), now=now())
             user_id = user.id if user is not None else None
             if user_id is not None:

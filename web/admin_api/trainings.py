@@ -19,7 +19,7 @@ from web.i18n import current_language
 @blueprint.post("/assistant/trainings")
 def start_training() -> Any:
     """202 with the queued training; 409 with `training_id` while one is queued or running."""
-    with get_db().transaction() as db:
+    with get_db().transaction(immediate=True) as db:
         training = trainings.request_training(db, user_id=g.api_user_id, now=now())
         body = {"id": training.id, "status": training.status}
     location = url_for("admin_api.get_training", training_id=body["id"])
@@ -120,7 +120,7 @@ def list_test_phrasings() -> Any:
 @blueprint.post("/assistant/test-phrasings")
 def add_test_phrasing() -> Any:
     body = json_body()
-    with get_db().transaction() as db:
+    with get_db().transaction(immediate=True) as db:
         row = assistant.add_test_phrasing(
             db, body.get("intent"), body.get("text"), user_id=g.api_user_id, now=now()
         )
@@ -129,6 +129,6 @@ def add_test_phrasing() -> Any:
 
 @blueprint.delete("/assistant/test-phrasings/<int:phrasing_id>")
 def remove_test_phrasing(phrasing_id: int) -> Any:
-    with get_db().transaction() as db:
+    with get_db().transaction(immediate=True) as db:
         assistant.remove_test_phrasing(db, phrasing_id)
     return "", 204
