@@ -61,8 +61,8 @@ QUESTION = {
     },
     "answer": {"da": ANSWER_DA, "en": "You apply for a parking permit on the website."},
 }
-# Worded unlike every example above
-UNSEEN = "hvor ansøger jeg om en parkeringstilladelse til beboere"
+# Not among the examples above (nor in the held-out set)
+UNSEEN = "hvordan får man en parkeringstilladelse"
 
 
 @dataclass
