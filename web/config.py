@@ -116,7 +116,7 @@ class Config:
         )
         self.ASSISTANT_TRAIN_TIMEOUT_SECONDS = _int("ASSISTANT_TRAIN_TIMEOUT_SECONDS", 3600)
         # A candidate is published when its macro-F1 >= the published model's - this tolerance.
-        self.ASSISTANT_PUBLISH_TOLERANCE = float(_env("ASSISTANT_PUBLISH_TOLERANCE", "0.005"))
+        self.ASSISTANT_PUBLISH_TOLERANCE = float(_env("ASSISTANT_PUBLISH_TOLERANCE", "0.02"))
 
         # The municipality, used in answers and messages instead of hard-coded text.
         self.MUNICIPALITY_NAME = _env("MUNICIPALITY_NAME", "Eksempel Kommune")

@@ -24,7 +24,6 @@ from booking.assistant.models import AssistantPublication, AssistantTraining, Tr
 from booking.errors import InvalidState, NotFound, ValidationFailed
 from booking.i18n import N_
 
-DEFAULT_TOLERANCE = 0.005
 # A running training writes its heartbeat every few seconds; this long without one, it is dead.
 STALE_AFTER = timedelta(minutes=5)
 MAX_REASON_LENGTH = 1000

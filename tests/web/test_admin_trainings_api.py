@@ -175,7 +175,7 @@ def test_the_evaluation_report_holds_both_models_scores(
     assert report["evaluation"]["macro_f1"] == 0.90
     assert report["evaluation"]["published_macro_f1"] == 0.93
     assert report["evaluation"]["intents"]["greet"]["published_f1"] == 0.93
-    assert report["tolerance"] == 0.005
+    assert report["tolerance"] == 0.02
 
 
 def test_trying_the_published_model_shows_the_stored_answer_server_side(
