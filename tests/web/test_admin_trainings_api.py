@@ -4,6 +4,7 @@ the administrators' test phrasings. Rasa's HTTP API is a stand-in on loopback he
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -234,3 +235,23 @@ def test_test_phrasings_are_held_out_from_training_and_refused_when_already_exam
     assert listed[0]["text"] == "koster p-lov"
     assert call(client, "DELETE", f"/test-phrasings/{listed[0]['id']}", api_key).status_code == 204
     assert call(client, "DELETE", f"/test-phrasings/{listed[0]['id']}", api_key).status_code == 404
+
+
+def test_a_candidates_answer_is_read_once_its_process_has_written_it(
+    client: FlaskClient, api_key: str, rasa: FakeRasaApi, tmp_path: Path
+) -> None:
+    call(client, "GET", "/faqs", api_key)  # the content is imported
+    assert call(client, "GET", "/tries/abc123", api_key).get_json()["status"] == "running"
+    tries = tmp_path / "candidates" / "tries"
+    tries.mkdir(parents=True)
+    (tries / "abc123.json").write_text(json.dumps(rasa.parse("hvad koster det")))
+    done = call(client, "GET", "/tries/abc123", api_key).get_json()
+    assert done["status"] == "done" and done["faq"] == "faq/cost" and done["answer"]
+    (tries / "bad.json").write_text(json.dumps({"error": "ModelNotFound: gone"}))
+    assert (
+        call(client, "GET", "/tries/bad", api_key).get_json()["error"].startswith("ModelNotFound")
+    )
+    assert call(client, "GET", "/tries/..%2Fx", api_key).status_code == 404
+    queued = call(client, "POST", "/trainings", api_key).get_json()["id"]
+    no_model = call(client, "POST", f"/trainings/{queued}/try", api_key, {"text": "hej"})
+    assert no_model.status_code == 404

@@ -59,6 +59,14 @@ def test_only_admins_see_the_training_pages(
     assert visitor.get(path).status_code == 302
 
 
+def test_an_unknown_training_is_404_and_a_bad_try_id_is_ignored(
+    admin: FlaskClient, trained: int
+) -> None:
+    assert admin.get("/admin/assistant/trainings/99").status_code == 404
+    page = admin.get(f"/admin/assistant/trainings/{trained}?try=../../etc")
+    assert page.status_code == 200
+
+
 def test_a_caseworker_gets_403(logged_in: FlaskClient, trained: int) -> None:
     for path in PAGES:
         assert logged_in.get(path).status_code == 403

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 
 from booking import assistant
@@ -107,11 +107,12 @@ def _detail_page(
     status: int = 200,
 ) -> Any:
     try_id = request.args.get("try", "")
+    try_id = try_id if try_id.isalnum() else ""
     with get_db().transaction() as db:
         try:
             training = trainings.get_training(db, training_id)
         except NotFound:
-            return render_template("error.html", status=404, message=str(_not_found())), 404
+            abort(404)
         published = trainings.published_model(db, shipped_model=shared.shipped_model())
         page = render_template(
             "admin/assistant/training.html",
@@ -127,10 +128,6 @@ def _detail_page(
             form=request.form if errors else {},
         )
     return page, status
-
-
-def _not_found() -> Any:
-    return lazy_gettext("Not found.")
 
 
 def _no_worse(training: assistant.AssistantTraining) -> bool | None:
