@@ -8,3 +8,7 @@ line. Status, size, time and user agent stay for operations.
 
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
+
+# Publishing a model answers only once every Rasa server has loaded it (a minute or two on a
+# busy machine; RASA_LOAD_TIMEOUT_SECONDS), so a request may take that long.
+timeout = 600

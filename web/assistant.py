@@ -30,12 +30,14 @@ def ensure_imported(db: Session) -> bool:
         return False
 
 
-def held_out() -> frozenset[str]:
-    """The held-out evaluation phrasings (re-read when the file changes); none when absent."""
+def held_out(db: Session) -> frozenset[str]:
+    """The held-out evaluation phrasings: the shipped file's (re-read when it changes) and the
+    test phrasings administrators added."""
+    added = assistant.admin_held_out(db)
     path = Path(current_app.config["ASSISTANT_HELD_OUT_FILE"])
     if not path.exists():
-        return frozenset()
-    return _held_out(path, path.stat().st_mtime_ns)
+        return added
+    return _held_out(path, path.stat().st_mtime_ns) | added
 
 
 @lru_cache(maxsize=4)

@@ -18,6 +18,7 @@ from booking.privacy import apply_retention, due_for_retention, record_event
 from booking.staff import accounts
 from web.admin.commands import admin_key_cli, assistant_cli
 from web.extensions import get_conversations, get_db, now
+from web.training_worker import trainer_command
 from web.worker import worker_command
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -143,6 +144,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(trainer_command)
     app.cli.add_command(retention_command)
     app.cli.add_command(admin_key_cli)
     app.cli.add_command(assistant_cli)

@@ -102,6 +102,22 @@ class Config:
             "ASSISTANT_HELD_OUT_FILE", str(ROOT / "bot" / "tests" / "nlu_holdout.yml")
         )
 
+        # Trainings (run by the worker): the bot's environment, the Rasa config they train with
+        # (a config with fewer epochs makes tests fast), where candidates, their data snapshots
+        # and logs are kept, and the model that counts as published on a fresh install.
+        self.ASSISTANT_BOT_VENV = _env("ASSISTANT_BOT_VENV", str(ROOT / ".venv-bot"))
+        self.ASSISTANT_PROJECT_DIR = _env("ASSISTANT_PROJECT_DIR", str(ROOT))
+        self.ASSISTANT_TRAIN_CONFIG = _env("ASSISTANT_TRAIN_CONFIG", str(ROOT / "config.yml"))
+        self.ASSISTANT_MODELS_DIR = _env(
+            "ASSISTANT_MODELS_DIR", str(ROOT / "models" / "candidates")
+        )
+        self.ASSISTANT_SHIPPED_MODEL = _env(
+            "ASSISTANT_SHIPPED_MODEL", str(ROOT / "models" / "borgerbooking.tar.gz")
+        )
+        self.ASSISTANT_TRAIN_TIMEOUT_SECONDS = _int("ASSISTANT_TRAIN_TIMEOUT_SECONDS", 3600)
+        # A candidate is published when its macro-F1 >= the published model's - this tolerance.
+        self.ASSISTANT_PUBLISH_TOLERANCE = float(_env("ASSISTANT_PUBLISH_TOLERANCE", "0.02"))
+
         # The municipality, used in answers and messages instead of hard-coded text.
         self.MUNICIPALITY_NAME = _env("MUNICIPALITY_NAME", "Eksempel Kommune")
         self.MUNICIPALITY_PHONE = _env("MUNICIPALITY_PHONE", "+45 70 12 34 56")
@@ -119,6 +135,15 @@ class Config:
 
         # The assistant's server (Rasa REST channel), called by the chat widget on `/`.
         self.RASA_URL = _env("RASA_URL", "http://127.0.0.1:5005").rstrip("/")
+        # Every Rasa server a published model is loaded on (comma-separated; default RASA_URL),
+        # through its HTTP API with RASA_TOKEN (in development read from instance/rasa-token,
+        # which `bot/serve rasa` writes).
+        self.RASA_URLS = [
+            u.strip().rstrip("/") for u in _env("RASA_URLS").split(",") if u.strip()
+        ] or [self.RASA_URL]
+        self.RASA_TOKEN = _env("RASA_TOKEN")
+        self.RASA_TOKEN_FILE = _env("RASA_TOKEN_FILE")
+        self.RASA_LOAD_TIMEOUT_SECONDS = _int("RASA_LOAD_TIMEOUT_SECONDS", 540)
         # The municipal sites allowed to embed the chat widget (comma-separated origins).
         self.WIDGET_ORIGINS = [o.strip() for o in _env("WIDGET_ORIGINS").split(",") if o.strip()]
         # The assistant's tracker database (the same TRACKER_STORE_URL Rasa uses): erasure and
@@ -154,6 +179,7 @@ class DevelopmentConfig(Config):
         self.JITSI_DOMAIN = _env("JITSI_DOMAIN", "meet.jit.si")
         self.SECRET_KEY = self.SECRET_KEY or _dev_secret()
         self.SERVICE_TOKENS = self.SERVICE_TOKENS or [_env("BOOKING_API_TOKEN", "dev-token")]
+        self.RASA_TOKEN_FILE = self.RASA_TOKEN_FILE or str(ROOT / "instance" / "rasa-token")
         # where `bot/serve rasa` keeps conversations in development
         self.TRACKER_STORE_URL = self.TRACKER_STORE_URL or (
             f"sqlite:///{ROOT / 'instance' / 'conversations.db'}"

@@ -13,6 +13,8 @@ from flask_babel import gettext, lazy_gettext
 from werkzeug.exceptions import HTTPException
 
 from booking import errors as domain
+from booking.assistant.rasa_servers import RasaUnavailable
+from booking.assistant.trainings import CandidateWorse, TrainingActive
 from web import ratelimits
 from web.i18n import error_text
 
@@ -28,6 +30,9 @@ STATUS_BY_ERROR: dict[type[domain.BookingError], int] = {
     domain.InvalidState: 409,
     domain.CodeRejected: 403,
     domain.IdempotencyConflict: 422,
+    TrainingActive: 409,
+    CandidateWorse: 409,
+    RasaUnavailable: 502,
 }
 
 HTTP_CODES = {
@@ -41,6 +46,7 @@ HTTP_CODES = {
     415: "unsupported_media_type",
     422: "validation_failed",
     429: "too_many_requests",
+    502: "bad_gateway",
 }
 
 HTTP_MESSAGES = {
@@ -96,7 +102,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(domain.BookingError)
     def _domain_error(exc: domain.BookingError) -> tuple[Response, int]:
         status = STATUS_BY_ERROR.get(type(exc), 422)
-        return error_response(status, exc.code, error_text(exc), field=exc.field)
+        extra = {"training_id": getattr(exc, "training_id", None)}
+        return error_response(status, exc.code, error_text(exc), field=exc.field, **extra)
 
     @app.errorhandler(429)
     def _too_many_requests(exc: HTTPException) -> Any:

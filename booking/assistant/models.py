@@ -115,3 +115,94 @@ class AssistantChange(Base):
     user: Mapped[User | None] = relationship()
 
     __table_args__ = (Index("ix_assistant_changes_intent_at", "intent_id", "at"),)
+
+
+class TrainingStatus:
+    """A training's states: queued → running → succeeded | failed (never backwards)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    ALL = (QUEUED, RUNNING, SUCCEEDED, FAILED)
+
+
+class AssistantTraining(Base):
+    """One training of the assistant on the stored content, its model, scores and log.
+
+    `active` is True while the training is queued or running and NULL afterwards: its unique
+    constraint lets the database itself refuse a second active training (NULLs never clash).
+    """
+
+    __tablename__ = "assistant_trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default=TrainingStatus.QUEUED)
+    active: Mapped[bool | None] = mapped_column(unique=True, default=True)
+    progress: Mapped[float] = mapped_column(default=0.0)
+    phase: Mapped[str | None] = mapped_column(String(40))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # written while running; a running training without one for long lost its worker
+    heartbeat_at: Mapped[datetime | None]
+    model_file: Mapped[str | None] = mapped_column(Text)
+    data_file: Mapped[str | None] = mapped_column(Text)
+    log_file: Mapped[str | None] = mapped_column(Text)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    # {"macro_f1", "published_macro_f1", "published_model", "intents": {...}, "confusions": [...]}
+    evaluation: Mapped[dict[str, Any] | None]
+
+    requested_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('queued', 'running', 'succeeded', 'failed')", name="ck_training_status"
+        ),
+    )
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class AssistantPublication(Base):
+    """A model made the running one: published after a training, or an earlier one restored.
+
+    The newest row names the published model; without any, the shipped model is published.
+    `override` and `reason` record an administrator publishing a model that evaluated worse.
+    """
+
+    __tablename__ = "assistant_publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))  # publish | restore
+    # None: the shipped model (models/borgerbooking.tar.gz)
+    training_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assistant_trainings.id", ondelete="SET NULL")
+    )
+    model_file: Mapped[str] = mapped_column(Text)
+    override: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User | None] = relationship()
+    training: Mapped[AssistantTraining | None] = relationship()
+
+
+class AssistantTestPhrasing(Base):
+    """A phrasing administrators keep for evaluation only: never a training example."""
+
+    __tablename__ = "assistant_test_phrasings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intent: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User | None] = relationship()

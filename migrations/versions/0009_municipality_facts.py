@@ -1,11 +1,9 @@
 """Municipality facts administrators edit (issue 12, service settings).
 
-Facts without a row keep taking their value from configuration (`MUNICIPALITY_*`). Numbered
-0009 after the training helper's 0008; it revises 0007 here and is re-chained after 0008 when
-both branches are merged.
+Facts without a row keep taking their value from configuration (`MUNICIPALITY_*`).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
@@ -14,7 +12,7 @@ from alembic import op
 import booking.models
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -15,10 +15,12 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from booking import assistant
+from booking.assistant import trainings
 from tests.support.app import database_of, make_app, serving
 from tests.support.browser import axe_violations, horizontal_overflow, launch, screenshot
 from tests.support.clock import NOW, Clock
 from tests.support.staff import ADMIN_EMAIL, PASSWORD, make_user, seed
+from tests.support.trainings import evaluation, succeeded_training
 from web.cli import upgrade_database
 
 pytestmark = pytest.mark.browser
@@ -30,6 +32,8 @@ PAGES = [
     "/admin/assistant/faqs/new",
     "/admin/assistant/history",
     "/admin/api-keys",
+    "/admin/assistant/trainings",
+    "/admin/assistant/trainings/1",
 ]
 
 
@@ -42,6 +46,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]
     db = database_of(app)
     seed(db)
     make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
+    # training 1 succeeded and evaluated worse: its page shows both models' scores
+    succeeded_training(db, tmp_path_factory.mktemp("candidates"))
     try:
         with serving(app) as base_url:
             yield app, base_url
@@ -147,4 +153,42 @@ def test_every_admin_assistant_page_passes_axe_and_fits_a_phone(
         overflow[path] = horizontal_overflow(page)
     assert {path: found for path, found in violations.items() if found} == {}
     assert {path: px for path, px in overflow.items() if px > 0} == {}
+    context.close()
+
+
+def test_an_administrator_starts_a_training_and_sees_its_progress_move(
+    browser: Browser, site: tuple[Flask, str]
+) -> None:
+    """The worker is played by the test: the page follows what the training records."""
+    app, base_url = site
+    context, page = _logged_in(browser, base_url)
+    page.goto(base_url + "/admin/assistant/trainings")
+    violations = {"trainings": axe_violations(page)}
+    page.get_by_role("button", name="Start en træning").click()
+    expect(page.locator(".flash--success")).to_contain_text("Træningen blev sat i kø")
+    expect(page.locator("#progress-bar")).to_have_attribute("value", "0")
+    db = database_of(app)
+    with db.transaction() as session:
+        training = trainings.claim_next(session, now=NOW)
+        assert training is not None
+        training_id = training.id
+        trainings.report_progress(session, training_id, progress=0.42, phase="training", now=NOW)
+    expect(page.locator("#progress-bar")).to_have_attribute("value", "42", timeout=15_000)
+    expect(page.locator('[data-field="percent"]')).to_have_text("42 %")
+    violations["running"] = axe_violations(page)
+    screenshot(page, "admin-assistant-training-running")
+    with db.transaction() as session:
+        trainings.succeed(
+            session,
+            training_id,
+            model_file="/nowhere/model.tar.gz",
+            evaluation=evaluation(0.95, 0.93),
+            now=NOW,
+        )
+    # the page reloads by itself when the training has finished
+    expect(page.get_by_text("Den nye model er ikke dårligere")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("button", name="Offentliggør denne model")).to_be_visible()
+    violations["succeeded"] = axe_violations(page)
+    screenshot(page, "admin-assistant-training")
+    assert {name: found for name, found in violations.items() if found} == {}
     context.close()

@@ -146,9 +146,9 @@ def web_env(tmp: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running_booking_service(tmp: Path) -> Iterator[BookingService]:
+def running_booking_service(tmp: Path, **overrides: str) -> Iterator[BookingService]:
     """The web app under gunicorn on a free port, migrated and seeded; stopped afterwards."""
-    env = web_env(tmp)
+    env = {**web_env(tmp), **overrides}
     flask = [str(WEB_VENV / "flask"), "--app", "web"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)

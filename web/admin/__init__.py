@@ -8,4 +8,13 @@ from flask import Blueprint
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 # registers the views on `blueprint`: staff (routes), the assistant's content, API keys
-from web.admin import assistant, consent, insight, keys, municipality, routes, services  # noqa: E402, F401
+from web.admin import (  # noqa: E402, F401
+    assistant,
+    consent,
+    insight,
+    keys,
+    municipality,
+    routes,
+    services,
+    trainings,
+)

@@ -142,7 +142,7 @@ def _intent_refused(exc: BookingError, name: str) -> Any:
 def assistant_examples(name: str) -> None:
     with get_db().transaction() as db:
         assistant.set_examples(
-            db, name, _examples_from_form(), user_id=_me(), now=now(), held_out=held_out()
+            db, name, _examples_from_form(), user_id=_me(), now=now(), held_out=held_out(db)
         )
 
 
@@ -204,7 +204,7 @@ def assistant_create_faq() -> None:
             _answer_from_form(),
             user_id=_me(),
             now=now(),
-            held_out=held_out(),
+            held_out=held_out(db),
         )
 
 

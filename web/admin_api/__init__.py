@@ -8,4 +8,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("admin_api", __name__, url_prefix="/api/v1/admin")
 
-from web.admin_api import routes, services  # noqa: E402, F401  (register the views)
+from web.admin_api import routes, services, trainings  # noqa: E402, F401  (registers the views)

@@ -68,6 +68,9 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+# shared with openapi_trainings.py
+json_of, body_of = _json, _body
+
 LIST = {"type": "array", "items": INTENT}
 
 PATHS: dict[str, Any] = {

@@ -28,7 +28,8 @@ def _authenticate() -> None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     user_id = None
     if scheme.lower() == "bearer" and secret.strip():
-        with get_db().transaction() as db:
+        # IMMEDIATE: it writes the key's last use after reading it (SQLite: wait, don't fail)
+        with get_db().transaction(immediate=True) as db:
             user = user_of_api_key(db, secret.strip(), now=now())
             user_id = user.id if user is not None else None
             if user_id is not None:
@@ -80,7 +81,7 @@ def create_faq() -> Any:
             body.get("answer"),
             user_id=g.api_user_id,
             now=now(),
-            held_out=held_out(),
+            held_out=held_out(db),
         )
         return intent_json(intent), 201
 
@@ -131,6 +132,6 @@ def _set_examples(name: str) -> Any:
     body = json_body()
     with get_db().transaction() as db:
         intent = assistant.set_examples(
-            db, name, body.get("examples"), user_id=g.api_user_id, now=now(), held_out=held_out()
+            db, name, body.get("examples"), user_id=g.api_user_id, now=now(), held_out=held_out(db)
         )
         return intent_json(intent)

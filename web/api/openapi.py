@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from web.admin_api import openapi as admin
+from web.admin_api import openapi_trainings as admin_trainings
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with UTC offset"}
@@ -416,9 +417,9 @@ def document(server_url: str) -> dict[str, Any]:
             "limits are counted in storage every server shares (Redis or the database).",
         },
         "servers": [{"url": server_url}],
-        "paths": {**PATHS, **admin.PATHS},
+        "paths": {**PATHS, **admin.PATHS, **admin_trainings.PATHS},
         "components": {
-            "schemas": {**SCHEMAS, **admin.SCHEMAS},
+            "schemas": {**SCHEMAS, **admin.SCHEMAS, **admin_trainings.SCHEMAS},
             "securitySchemes": {
                 "serviceToken": {"type": "http", "scheme": "bearer"},
                 "manageToken": {"type": "apiKey", "in": "header", "name": "X-Manage-Token"},
