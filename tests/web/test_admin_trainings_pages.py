@@ -3,6 +3,7 @@ with an override reason, restore, try it and test phrasings. Rasa's API is a sta
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,28 @@ def app_settings(rasa: FakeRasaApi, tmp_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def trained(db: Database, tmp_path: Path) -> int:
     return succeeded_training(db, tmp_path / "candidates", candidate=0.90, published=0.93)
+
+
+def test_the_evaluation_is_drawn_as_charts_with_their_tables(
+    admin: FlaskClient, db: Database, tmp_path: Path
+) -> None:
+    trained = succeeded_training(db, tmp_path / "candidates", candidate=0.80, published=0.93)
+    page = admin.get(f"/admin/assistant/trainings/{trained}?lang=en").get_data(as_text=True)
+    figures = _chart_data(page, "f1-per-intent")
+    assert figures["labels"] == ["greet", "faq"] and figures["percent"] is True
+    assert [d["data"] for d in figures["datasets"]] == [[80.0, 100.0], [93.0, 100.0]]
+    assert [d["label"] for d in figures["datasets"]] == ["New model", "Published model"]
+    assert "<td>0.800 (worse)</td>" in page  # the table beside the chart marks the drop
+    confusions = _chart_data(page, "confusions")
+    assert confusions["labels"] == ["greet → thank"] and confusions["datasets"][0]["data"] == [2]
+    assert 'aria-describedby="f1-per-intent-table-note"' in page
+    assert "vendor/chartjs/chart.umd.min.js" in page
+
+
+def _chart_data(page: str, chart_id: str) -> dict[str, Any]:
+    start = page.index(f'<script type="application/json" id="{chart_id}-data">')
+    body = page[page.index(">", start) + 1 : page.index("</script>", start)]
+    return json.loads(body)
 
 
 @pytest.mark.parametrize("path", PAGES)

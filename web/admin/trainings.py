@@ -122,12 +122,54 @@ def _detail_page(
             tolerance=shared.tolerance(),
             no_worse=_no_worse(training),
             marked_drop=MARKED_DROP,
+            charts=_evaluation_charts(training.evaluation),
             tried=shared.candidate_result(try_id, current_language()) if try_id else None,
             try_id=try_id,
             errors=errors or {},
             form=request.form if errors else {},
         )
     return page, status
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def _f1(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _evaluation_charts(evaluation: dict[str, Any] | None) -> dict[str, Any]:
+    """Per-intent F1 of both models and the top confusions, as the `chart` macro takes them."""
+    if not evaluation:
+        return {}
+    intents = evaluation.get("intents", {})
+    f1_rows = []
+    for name, row in intents.items():
+        new, old = row.get("f1"), row.get("published_f1")
+        worse = new is not None and old is not None and new < old - MARKED_DROP
+        new_cell = f"{_f1(new)} ({gettext('worse')})" if worse else _f1(new)
+        f1_rows.append([name, new_cell, _f1(old), row.get("support", "")])
+    confusions = evaluation.get("confusions", [])
+    return {
+        "f1_labels": list(intents),
+        "f1_datasets": [
+            {
+                "label": gettext("New model"),
+                "data": [_percent(r.get("f1")) for r in intents.values()],
+            },
+            {
+                "label": gettext("Published model"),
+                "data": [_percent(r.get("published_f1")) for r in intents.values()],
+            },
+        ],
+        "f1_rows": f1_rows,
+        "confusion_labels": [f"{c['intent']} → {c['predicted']}" for c in confusions],
+        "confusion_datasets": [
+            {"label": gettext("Times"), "data": [c["count"] for c in confusions]}
+        ],
+        "confusion_rows": [[c["intent"], c["predicted"], c["count"]] for c in confusions],
+    }
 
 
 def _no_worse(training: assistant.AssistantTraining) -> bool | None:
