@@ -119,6 +119,25 @@ def lock_store_environment(redis_url: str) -> dict[str, str]:
     }
 
 
+def start_model(env: Mapping[str, str]) -> Path:
+    """The model Rasa starts with: the published one (named in `<ASSISTANT_MODELS_DIR>/published`
+    by the admin's publish or restore, booking/assistant/published.py), else the newest model in
+    models/ (what `make` trained)."""
+    models_dir = Path(env.get("ASSISTANT_MODELS_DIR") or ROOT / "models" / "candidates")
+    try:
+        named = (models_dir / "published").read_text(encoding="utf-8").strip()
+    except OSError:
+        named = ""
+    if named and Path(named).is_file():
+        return Path(named)
+    if named:
+        print(
+            f"bot/serve: the published model {named} is missing; starting with models/",
+            file=sys.stderr,
+        )
+    return ROOT / "models"
+
+
 def rasa_command(env: Mapping[str, str], extra: Sequence[str]) -> list[str]:
     """`rasa run` with the API behind the token and CORS limited to the allowed origins."""
     command = [str(ROOT / ".venv-bot" / "bin" / "rasa"), "run", "--enable-api"]
@@ -128,7 +147,7 @@ def rasa_command(env: Mapping[str, str], extra: Sequence[str]) -> list[str]:
     if "--endpoints" not in extra:
         command += ["--endpoints", str(ROOT / "endpoints.yml")]
     if "--model" not in extra and "-m" not in extra:
-        command += ["--model", str(ROOT / "models")]
+        command += ["--model", str(start_model(env))]
     command += list(extra)
     # last: --cors takes every following word as an origin
     return [*command, "--cors", *allowed_origins(env)]

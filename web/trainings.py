@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from booking import assistant
-from booking.assistant import trainings
+from booking.assistant import published, trainings
 from booking.assistant.rasa_servers import (
     RasaServers,
     RasaUnavailable,
@@ -142,6 +142,7 @@ def publish_training(
         )
         model_file = str(training.model_file)
     rasa_servers().load(model_file)
+    _servers_start_with(model_file)
     with get_db().transaction() as db:
         publication = trainings.record_publication(
             db,
@@ -162,6 +163,7 @@ def restore_model(model: str, *, user_id: int) -> assistant.AssistantPublication
     with get_db().transaction() as db:
         target = trainings.restorable_model(db, model, shipped_model=shipped_model())
     rasa_servers().load(target.model_file)
+    _servers_start_with(target.model_file)
     with get_db().transaction() as db:
         publication = trainings.record_publication(
             db,
@@ -173,6 +175,11 @@ def restore_model(model: str, *, user_id: int) -> assistant.AssistantPublication
         )
         _audit(db, publication)
         return _loaded(db, publication)
+
+
+def _servers_start_with(model_file: str) -> None:
+    """A Rasa server that restarts loads the model every server now runs (bot/serve rasa)."""
+    published.write_pointer(Path(current_app.config["ASSISTANT_MODELS_DIR"]), model_file)
 
 
 def _audit(db: Session, publication: assistant.AssistantPublication) -> None:

@@ -65,6 +65,24 @@ def test_the_evaluation_is_drawn_as_charts_with_their_tables(
     assert "vendor/chartjs/chart.umd.min.js" in page
 
 
+def test_a_restarted_rasa_starts_with_what_was_published_or_restored_last(
+    admin: FlaskClient, trained: int, app_settings: dict[str, Any]
+) -> None:
+    from bot.serving import start_model
+
+    env = {"ASSISTANT_MODELS_DIR": app_settings["ASSISTANT_MODELS_DIR"]}
+    assert start_model(env).name == "models"  # nothing published yet: what make trained
+    path = f"/admin/assistant/trainings/{trained}/publish"
+    published = post(admin, path, {"override": "yes", "reason": "Needed for the new question"})
+    assert published.status_code == 302
+    assert start_model(env) == Path(app_settings["ASSISTANT_MODELS_DIR"]).resolve() / (
+        f"training-{trained}.tar.gz"
+    )
+    assert post(admin, "/admin/assistant/models/shipped/restore").status_code == 302
+    pointer = Path(app_settings["ASSISTANT_MODELS_DIR"]) / "published"
+    assert Path(pointer.read_text().strip()).name == "borgerbooking.tar.gz"  # the shipped model
+
+
 def _chart_data(page: str, chart_id: str) -> dict[str, Any]:
     start = page.index(f'<script type="application/json" id="{chart_id}-data">')
     body = page[page.index(">", start) + 1 : page.index("</script>", start)]
