@@ -129,6 +129,7 @@ def book(
                 sequence=0,
                 created_at=now,
                 updated_at=now,
+                consents=[],  # new: known empty, so adding the consents never loads them
             )
             session.add(booking)
             return booking

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, case, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -104,25 +104,22 @@ def _least_loaded_first(
         return []
     day = start.astimezone(COPENHAGEN).date()
     monday = day - timedelta(days=day.weekday())
-    day_load = _load(session, candidates, local_midnight(day), local_midnight(day + timedelta(1)))
-    week_load = _load(
-        session, candidates, local_midnight(monday), local_midnight(monday + timedelta(7))
-    )
-    return sorted(
-        candidates,
-        key=lambda c: (c != prefer, day_load.get(c, 0), week_load.get(c, 0), c),
-    )
-
-
-def _load(session: Session, ids: Sequence[int], lo: datetime, hi: datetime) -> dict[int, int]:
+    day_start, day_end = local_midnight(day), local_midnight(day + timedelta(1))
+    on_day = and_(Booking.start_at >= day_start, Booking.start_at < day_end)
+    # one query for both counts: the week's bookings, and those of them on the day
     rows = session.execute(
-        select(Booking.caseworker_id, func.count())
+        select(
+            Booking.caseworker_id,
+            func.sum(case((on_day, 1), else_=0)),
+            func.count(),
+        )
         .where(
-            Booking.caseworker_id.in_(ids),
+            Booking.caseworker_id.in_(candidates),
             Booking.status == BookingStatus.CONFIRMED.value,
-            Booking.start_at >= lo,
-            Booking.start_at < hi,
+            Booking.start_at >= local_midnight(monday),
+            Booking.start_at < local_midnight(monday + timedelta(7)),
         )
         .group_by(Booking.caseworker_id)
     )
-    return {int(cw): int(n) for cw, n in rows}
+    load = {int(cw): (int(day_count), int(week_count)) for cw, day_count, week_count in rows}
+    return sorted(candidates, key=lambda c: (c != prefer, *load.get(c, (0, 0)), c))
