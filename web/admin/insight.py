@@ -137,5 +137,5 @@ def insight_add_example() -> None:
             request.form.get("text", ""),
             user_id=user.id,
             now=now(),
-            held_out=held_out(),
+            held_out=held_out(db),
         )
