@@ -135,8 +135,8 @@ def retention_command(dry_run: bool) -> None:
         return
     expired = conversations.expired(now=moment)
     click.echo(f"Conversations to delete (older than their retention): {len(expired)}")
-    for conversation in expired:
-        click.echo(f"  {conversation.sender_id} last message {conversation.last_event_at:%Y-%m-%d}")
+    for old in expired:
+        click.echo(f"  {old.sender_id} last message {old.last_event_at:%Y-%m-%d}")
 
 
 def init_app(app: Flask) -> None:

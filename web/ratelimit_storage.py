@@ -93,8 +93,8 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Count `amount` hits on `key`; a window that has run out starts again at `amount`."""
         now = time.time()
-        table = RateLimitCounter.__table__
-        insert = (
+        table: Any = RateLimitCounter.__table__
+        insert: Any = (
             postgresql.insert(table)
             if self.engine.dialect.name == "postgresql"
             else sqlite.insert(table)

@@ -8,6 +8,7 @@ polls a small JSON view for progress and the log; without JavaScript it is reloa
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
@@ -259,8 +260,8 @@ def assistant_try_candidate(training_id: int) -> Any:
     except BookingError as exc:
         return _detail_page(training_id, errors={"try_text": error_text(exc)}, status=422)
     flash(gettext("The new model is loading to answer (about a minute). Reload to see it."))
-    target = url_for("admin.assistant_training", training_id=training_id, **{"try": try_id})
-    return redirect(target + "#try")
+    target = url_for("admin.assistant_training", training_id=training_id)
+    return redirect(f"{target}?{urlencode({'try': try_id})}#try")
 
 
 def _to_trainings(**_: Any) -> str:

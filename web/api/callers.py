@@ -101,7 +101,7 @@ def booking_auth() -> Auth:
     raise _no_manage_token()
 
 
-def _limit(config_key: str):  # type: ignore[no-untyped-def]
+def _limit(config_key: str):
     return limiter.limit(
         lambda: limit_of(config_key),
         exempt_when=is_trusted_caller,

@@ -122,12 +122,12 @@ def meeting(reference: str) -> Any:
 def start_meeting(reference: str) -> Any:
     """The meeting page with the caseworker as moderator (the token is minted there)."""
     with get_db().transaction() as db:
-        booking = own_booking(db, reference)
-        booking = db.scalar(
+        owned = own_booking(db, reference)
+        booking = db.scalars(
             select(Booking)
-            .where(Booking.id == booking.id)
+            .where(Booking.id == owned.id)
             .options(selectinload(Booking.caseworker), selectinload(Booking.service))
-        )
+        ).one()
         assert booking is not None
         audit(db, "booking.start", booking=booking)
         display_name = booking.caseworker.name
