@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, DateTime, String, select, type_coerce
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from booking.errors import NotFound, ValidationFailed
 from booking.i18n import N_
@@ -73,13 +77,15 @@ def schedules_in_window(
     # from the (caseworker_id, end_at, ...) indexes alone.
     absences: dict[int, list[Interval]] = defaultdict(list)
     for cw_id, start, end in session.execute(
-        select(Absence.caseworker_id, Absence.start_at, Absence.end_at).where(
+        select(Absence.caseworker_id, _moment(Absence.start_at), _moment(Absence.end_at)).where(
             Absence.caseworker_id.in_(ids), Absence.end_at > lo, Absence.start_at < hi
         )
     ):
         absences[cw_id].append(Interval(start, end))
 
-    bookings = select(Booking.caseworker_id, Booking.start_at, Booking.end_at).where(
+    bookings = select(
+        Booking.caseworker_id, _moment(Booking.start_at), _moment(Booking.end_at)
+    ).where(
         Booking.caseworker_id.in_(ids),
         Booking.end_at > lo,
         Booking.start_at < hi,
@@ -146,6 +152,34 @@ def search_slots(
         window_end=window.end,
         now=now,
     )
+
+
+class _Moment(TypeDecorator[datetime]):
+    """A UTC timestamp as slot search reads thousands of them: on SQLite the stored text is
+    parsed once per distinct value (bookings sit on a grid, so most repeat); elsewhere as
+    `UTCDateTime`. Read-only: only used on selected columns."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(String() if dialect.name == "sqlite" else self.impl)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return _parse_utc(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@lru_cache(maxsize=8192)
+def _parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _moment(column: InstrumentedAttribute[datetime]) -> ColumnElement[datetime]:
+    return type_coerce(column, _Moment())
 
 
 def _by_start(interval: Interval) -> datetime:
