@@ -1,7 +1,8 @@
 """`python -m bench` (`make bench`): measure and print the figures; nothing is asserted.
 
 1. Slot search latency (p50/p95) via `search_slots` on SQLite: one service, 4 weeks, 20
-   caseworkers, 2,000 existing bookings.
+   caseworkers with 2,000 existing bookings (target p95 <= 20 ms) and 200 with 20,000; with
+   `--before DIR` also an earlier checkout's figures in the same run.
 2. Booking-create throughput and p50/p95 latency with 16 concurrent clients against the app under
    gunicorn, on SQLite and on PostgreSQL, next to the same load on `/healthz` (the ceiling).
 3. The assistant (bench/bot.py): NLU parse latency, chat-turn latency for a FAQ turn and a
@@ -36,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--repeats", type=int, default=40, help="slot searches to time")
     parser.add_argument("--skip-load", action="store_true", help="only the slot search")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=os.environ.get("BENCH_BEFORE") or None,
+        help="an earlier checkout (read only) whose slot search is timed too, e.g. /work/main",
+    )
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-bot", action="store_true", help="no assistant figures")
     args = parser.parse_args(argv)
@@ -46,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bb-bench-") as tmp:
         workdir = Path(tmp)
         print("slot search …", file=sys.stderr)
-        rows += slots.run(workdir, now=now, repeats=args.repeats)
+        rows += slots.run(workdir, now=now, repeats=args.repeats, before=args.before)
         if not args.skip_load:
             print("load on SQLite …", file=sys.stderr)
             rows += _load_backend("SQLite", f"sqlite:///{workdir / 'load.db'}", workdir, now, args)

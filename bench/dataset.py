@@ -36,13 +36,21 @@ class Dataset:
     bookings: int
 
 
-def build(session: Session, *, now: datetime, seed: int = 2026) -> Dataset:
-    """Fill an empty, migrated database. Deterministic for a given `now` and `seed`."""
+def build(
+    session: Session,
+    *,
+    now: datetime,
+    seed: int = 2026,
+    caseworkers: int = CASEWORKERS,
+    bookings: int = BOOKINGS,
+) -> Dataset:
+    """Fill an empty, migrated database. Deterministic for a given `now` and `seed`;
+    `caseworkers` and `bookings` size `jobcenter` (the load service keeps its 20)."""
     rng = random.Random(seed)
     seed_demo(session)
     jobcenter = session.scalars(select(Service).where(Service.code == "jobcenter")).one()
     workers = list(jobcenter.caseworkers)
-    for i in range(len(workers), CASEWORKERS):
+    for i in range(len(workers), caseworkers):
         worker = Caseworker(name=f"Bench Sagsbehandler {i}", email=f"bench{i}@example.dk")
         worker.services = [jobcenter]
         worker.working_hours = [
@@ -54,7 +62,7 @@ def build(session: Session, *, now: datetime, seed: int = 2026) -> Dataset:
     session.flush()
 
     first_monday = local_date(now) + timedelta(days=7 - local_date(now).weekday())
-    made = _book_jobcenter(session, jobcenter, workers, first_monday, rng)
+    made = _book_jobcenter(session, jobcenter, workers, first_monday, rng, bookings)
     _add_load_service(session)
     session.flush()
     return Dataset(
@@ -66,7 +74,12 @@ def build(session: Session, *, now: datetime, seed: int = 2026) -> Dataset:
 
 
 def _book_jobcenter(
-    session: Session, service: Service, workers: list[Caseworker], monday: date, rng: random.Random
+    session: Session,
+    service: Service,
+    workers: list[Caseworker],
+    monday: date,
+    rng: random.Random,
+    bookings: int,
 ) -> int:
     rules = ServiceRules.from_service(service)
     days = [
@@ -74,7 +87,7 @@ def _book_jobcenter(
         for d in range(7 * WEEKS)
         if (monday + timedelta(d)).weekday() < 5
     ]
-    per_day = BOOKINGS // (len(workers) * len(days))
+    per_day = bookings // (len(workers) * len(days))
     made = 0
     for worker in workers:
         for day in days:

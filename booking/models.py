@@ -27,9 +27,11 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    event,
+    update,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 
@@ -209,6 +211,17 @@ class WorkingHours(Base):
     )
 
 
+class ScheduleVersion(Base):
+    """A counter (one row, id 1) that moves whenever a service, a caseworker or working hours
+    change (see `_count_schedule_changes`): each process keeps those in memory for slot search
+    and reads only this row to know whether its copy is still current."""
+
+    __tablename__ = "schedule_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Absence(Base):
     """A period a caseworker cannot hold meetings (holiday, sick day, course)."""
 
@@ -226,6 +239,9 @@ class Absence(Base):
     __table_args__ = (
         CheckConstraint("start_at < end_at", name="ck_absence_order"),
         Index("ix_absences_caseworker_start", "caseworker_id", "start_at"),
+        # Slot search reads the absences that end after the window opens: bounded by the
+        # future, however much history piles up (start_at < end alone would scan all of it).
+        Index("ix_absences_caseworker_end", "caseworker_id", "end_at", "start_at"),
     )
 
 
@@ -329,6 +345,9 @@ class Booking(Base):
         CheckConstraint("language IN ('da', 'en')", name="ck_booking_language"),
         CheckConstraint("start_at < end_at", name="ck_booking_order"),
         Index("ix_bookings_caseworker_start", "caseworker_id", "start_at"),
+        # Slot search: the bookings of a caseworker that end after the window opens, answered
+        # from the index alone (it holds every column the search reads).
+        Index("ix_bookings_caseworker_end", "caseworker_id", "end_at", "start_at", "status"),
         Index("ix_bookings_start", "start_at"),
         Index("ix_bookings_phone", "citizen_phone"),
         Index("ix_bookings_conversation", "conversation_id"),
@@ -498,3 +517,21 @@ class MunicipalityFact(Base):
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# What slot search keeps in memory per process (services, who serves them, weekly hours).
+_SCHEDULE_MODELS = (Service, Caseworker, WorkingHours)
+
+
+@event.listens_for(Session, "before_flush")
+def _count_schedule_changes(session: Session, _context: Any, _instances: Any) -> None:
+    # In the same transaction as the change, so every process's next search sees the new
+    # version exactly when it sees the change. A membership change (caseworker_services) marks
+    # the Caseworker or Service whose collection changed as dirty, so it is counted too.
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, _SCHEDULE_MODELS) for obj in changed):
+        session.execute(
+            update(ScheduleVersion)
+            .where(ScheduleVersion.id == 1)
+            .values(version=ScheduleVersion.version + 1)
+        )

@@ -5,10 +5,11 @@ caseworker's working intervals hold meetings of a mode (e.g. in person only on o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from booking.errors import ValidationFailed
 from booking.i18n import N_
-from booking.models import MeetingMode, Service
+from booking.models import MeetingMode
 
 MODES = tuple(m.value for m in MeetingMode)
 DEFAULT_MODE = MeetingMode.VIDEO.value
@@ -17,13 +18,20 @@ UNKNOWN_MODE = N_("The meeting mode must be video, phone or in_person.")
 NOT_OFFERED = N_("The service does not offer that meeting mode.")
 
 
-def service_modes(service: Service) -> list[str]:
+class OffersModes(Protocol):
+    """A service, as stored or as slot search keeps it in memory."""
+
+    @property
+    def modes(self) -> Sequence[str] | None: ...
+
+
+def service_modes(service: OffersModes) -> list[str]:
     """The modes `service` offers, in its order; a service without any offers video."""
     offered = [m for m in (service.modes or []) if m in MODES]
     return offered or [DEFAULT_MODE]
 
 
-def check_mode(service: Service, mode: str | None, *, field: str = "mode") -> str:
+def check_mode(service: OffersModes, mode: str | None, *, field: str = "mode") -> str:
     """`mode` (default video) when `service` offers it; `ValidationFailed` naming `field`."""
     chosen = DEFAULT_MODE if mode is None else mode
     if chosen not in MODES:

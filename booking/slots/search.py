@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, DateTime, String, select, type_coerce
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from booking.errors import NotFound, ValidationFailed
 from booking.i18n import N_
-from booking.models import (
-    Absence,
-    Booking,
-    BookingStatus,
-    Caseworker,
-    Service,
-    WorkingHours,
-    caseworker_services,
+from booking.models import Absence, Booking, BookingStatus, Service
+from booking.slots.cache import (
+    ServiceSchedule,
+    cache_for,
+    schedule_of,
 )
 from booking.slots.engine import (
     CaseworkerSchedule,
     Interval,
-    ServiceRules,
     Slot,
     free_slots,
     local_midnight,
@@ -46,51 +46,50 @@ def load_schedules(
     starting in the window: the window is widened by the buffer before it and by the meeting
     plus the buffer after it, because a slot starting just before the end runs past it.
     `exclude_booking_id` leaves one booking out, so a reschedule does not collide with itself.
-    With `mode`, only the working intervals that hold meetings of that mode count.
+    With `mode`, only the working intervals that hold meetings of that mode count. Who serves
+    the service and their weekly hours come from the process's cache (`cache`).
     """
-    # Plain column queries, not ORM objects: this runs on every booking, and building ~160
-    # objects per call cost more than the queries themselves.
-    serving = (
-        select(Caseworker.id)
-        .join(caseworker_services, caseworker_services.c.caseworker_id == Caseworker.id)
-        .where(caseworker_services.c.service_id == service.id, Caseworker.active.is_(True))
+    schedule = cache_for(session).service(session, service.code)
+    if schedule is None or schedule.id != service.id:  # inactive: read it as it is
+        schedule = schedule_of(session, service)
+    return schedules_in_window(
+        session, schedule, window, exclude_booking_id=exclude_booking_id, mode=mode
     )
-    ids = list(session.scalars(serving.order_by(Caseworker.id)))
+
+
+def schedules_in_window(
+    session: Session,
+    schedule: ServiceSchedule,
+    window: Interval,
+    *,
+    exclude_booking_id: int | None = None,
+    mode: str | None = None,
+) -> list[CaseworkerSchedule]:
+    """As `load_schedules`, for a service already in memory: reads only the absences and
+    confirmed bookings that overlap the window (widened by the buffer and the meeting)."""
+    ids = schedule.caseworker_ids
     if not ids:
         return []
-    rules = ServiceRules.from_service(service)
+    rules = schedule.rules
     lo = window.start - rules.buffer
     hi = window.end + rules.duration + rules.buffer
-    serving_ids = serving.scalar_subquery()
-
-    hours: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
-    for cw_id, weekday, opens, closes, modes in session.execute(
-        select(
-            WorkingHours.caseworker_id,
-            WorkingHours.weekday,
-            WorkingHours.start_time,
-            WorkingHours.end_time,
-            WorkingHours.modes,
-        )
-        .where(WorkingHours.caseworker_id.in_(serving_ids))
-        .order_by(WorkingHours.caseworker_id, WorkingHours.weekday, WorkingHours.start_time)
-    ):
-        if holds_mode(modes, mode):
-            hours[cw_id].append((weekday, opens, closes))
-
+    # Plain column queries, not ORM objects, with the ids as literals: both are answered
+    # from the (caseworker_id, end_at, ...) indexes alone.
     absences: dict[int, list[Interval]] = defaultdict(list)
     for cw_id, start, end in session.execute(
-        select(Absence.caseworker_id, Absence.start_at, Absence.end_at).where(
-            Absence.caseworker_id.in_(serving_ids), Absence.start_at < hi, Absence.end_at > lo
+        select(Absence.caseworker_id, _moment(Absence.start_at), _moment(Absence.end_at)).where(
+            Absence.caseworker_id.in_(ids), Absence.end_at > lo, Absence.start_at < hi
         )
     ):
         absences[cw_id].append(Interval(start, end))
 
-    bookings = select(Booking.caseworker_id, Booking.start_at, Booking.end_at).where(
-        Booking.caseworker_id.in_(serving_ids),
-        Booking.status == BookingStatus.CONFIRMED.value,
-        Booking.start_at < hi,
+    bookings = select(
+        Booking.caseworker_id, _moment(Booking.start_at), _moment(Booking.end_at)
+    ).where(
+        Booking.caseworker_id.in_(ids),
         Booking.end_at > lo,
+        Booking.start_at < hi,
+        Booking.status == BookingStatus.CONFIRMED.value,
     )
     if exclude_booking_id is not None:
         bookings = bookings.where(Booking.id != exclude_booking_id)
@@ -101,7 +100,11 @@ def load_schedules(
     return [
         CaseworkerSchedule(
             caseworker_id=cw_id,
-            weekly_hours=tuple(hours[cw_id]),
+            weekly_hours=tuple(
+                (weekday, opens, closes)
+                for weekday, opens, closes, modes in schedule.weekly_hours[cw_id]
+                if holds_mode(modes, mode)
+            ),
             absences=tuple(sorted(absences[cw_id], key=_by_start)),
             busy=tuple(sorted(busy[cw_id], key=_by_start)),
         )
@@ -135,22 +138,48 @@ def search_slots(
             field="to",
             days=MAX_SEARCH_DAYS,
         )
-    service = session.scalar(
-        select(Service).where(Service.code == service_code, Service.active.is_(True))
-    )
+    service = cache_for(session).service(session, service_code)
     if service is None:
         raise NotFound(N_("The service does not exist."), field="service")
     if mode is not None:
         check_mode(service, mode)
     window = Interval(local_midnight(date_from), local_midnight(date_to + timedelta(days=1)))
-    schedules = load_schedules(session, service, window, mode=mode)
+    schedules = schedules_in_window(session, service, window, mode=mode)
     return free_slots(
-        ServiceRules.from_service(service),
+        service.rules,
         schedules,
         window_start=window.start,
         window_end=window.end,
         now=now,
     )
+
+
+class _Moment(TypeDecorator[datetime]):
+    """A UTC timestamp as slot search reads thousands of them: on SQLite the stored text is
+    parsed once per distinct value (bookings sit on a grid, so most repeat); elsewhere as
+    `UTCDateTime`. Read-only: only used on selected columns."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(String() if dialect.name == "sqlite" else self.impl)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return _parse_utc(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@lru_cache(maxsize=8192)
+def _parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _moment(column: InstrumentedAttribute[datetime]) -> ColumnElement[datetime]:
+    return type_coerce(column, _Moment())
 
 
 def _by_start(interval: Interval) -> datetime:
