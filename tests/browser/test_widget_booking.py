@@ -7,8 +7,8 @@ origin the stack's WIDGET_ORIGINS allows) and embeds the widget with the one-lin
 The browser talks to the loopback servers from a public origin, which Chromium's local-network
 checks would stop; in production both sides are public, so those checks are switched off here.
 
-Slow (Rasa loads its model in about a minute): run it under the Rasa lock,
-`flock /work/wt/rasa.lock .venv/bin/pytest -q tests/browser/test_widget_booking.py`.
+Slow (Rasa loads its model in about a minute):
+`.venv/bin/pytest -q tests/browser/test_widget_booking.py`.
 """
 
 from __future__ import annotations
