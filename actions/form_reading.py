@@ -101,10 +101,17 @@ FLOW_INTENTS = frozenset(
 )
 
 
+# The widget's own controls send these payloads at any step (the transcript switch, the
+# language button, "talk to a person"): they belong to no step, so they are never stale.
+CONTROL_INTENTS = frozenset(
+    {"keep_transcript", "drop_transcript", "choose_language", "human_handoff"}
+)
+
+
 def button_slots(text: str, intent: str | None, entities: list[str]) -> set[str] | None:
     """The slots a button payload answers ("/inform{\"service\": …}" → {"service"}); None for
-    a typed message or a button that starts a flow."""
-    if not is_button_payload(text.strip()) or intent in FLOW_INTENTS:
+    a typed message, a button that starts a flow, or a control of the widget."""
+    if not is_button_payload(text.strip()) or intent in FLOW_INTENTS | CONTROL_INTENTS:
         return None
     slots = set(entities)
     if intent in INTENT_BUTTONS:

@@ -161,6 +161,30 @@ def test_a_consent_button_clicked_at_the_name_question_is_stale():
     assert said == ["utter_stale_button"] and slots == {"citizen_name": None}
 
 
+@pytest.mark.parametrize(
+    ("payload", "intent", "entities"),
+    [
+        ("/keep_transcript", "keep_transcript", []),
+        ("/drop_transcript", "drop_transcript", []),
+        ('/choose_language{"language":"en"}', "choose_language", ["language"]),
+        ("/human_handoff", "human_handoff", []),
+    ],
+)
+def test_the_widgets_own_controls_are_never_stale_at_a_question(
+    payload: str, intent: str, entities: list[str]
+) -> None:
+    """The transcript switch, the language button and "talk to a person" belong to no step: the
+    widget sends them at any question, and the rules answer them (the form then resumes)."""
+    tracker = make_tracker(
+        {"service": "jobcenter", "mode": "video", "requested_slot": "meeting_time"},
+        text=payload,
+        intent=intent,
+        entities=[{"entity": e, "value": "en"} for e in entities],
+        active_loop="booking_form",
+    )
+    assert "utter_stale_button" not in validate(tracker)[0]
+
+
 def test_the_button_of_the_question_asked_now_is_not_stale():
     start = "2030-01-08T10:00:00+01:00"
     tracker = make_tracker(
