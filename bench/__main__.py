@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         "--before",
         type=Path,
         default=os.environ.get("BENCH_BEFORE") or None,
-        help="an earlier checkout (read only) whose slot search is timed too, e.g. ../borgerbooking-main",
+        help="an earlier checkout (read only) whose slot search is timed too, e.g. ../main-clone",
     )
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-bot", action="store_true", help="no assistant figures")

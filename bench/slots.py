@@ -1,7 +1,7 @@
 """Slot search latency: one service, 4 weeks, on SQLite, at two sizes (20 caseworkers with
 2,000 bookings, and 200 with 20,000), each with the pure engine's share and the target beside.
 
-With `before` (a checkout of an earlier version, e.g. ../borgerbooking-main, read only), the same search is
+With `before` (a checkout of an earlier version, e.g. ../main-clone, read only), the same search is
 timed on that code's own schema and dataset in a subprocess in the same run, so before and after
 share the machine's load.
 """
