@@ -24,6 +24,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     func,
+    inspect,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -78,15 +79,24 @@ class ConversationStore:
     def __init__(self, url: str, *, retention_days: int = 30) -> None:
         self.engine: Engine = create_engine(engine_url(url))
         self.retention = timedelta(days=retention_days)
+        self._created = False  # once the tables exist, they stay
 
     def create_tables(self) -> None:
         """For tests and fresh installs; Rasa creates the same tables when it starts."""
         METADATA.create_all(self.engine)
 
+    def _tables_exist(self) -> bool:
+        """Until Rasa has started once, the tracker database has no tables: then there are
+        no conversations, which is not an error (the worker's first housekeeping runs earlier)."""
+        if not self._created:
+            names = set(inspect(self.engine).get_table_names())
+            self._created = {t.name for t in METADATA.sorted_tables} <= names
+        return self._created
+
     def delete(self, sender_ids: Iterable[str]) -> int:
         """Delete these conversations entirely; returns how many had events."""
         ids = sorted({s for s in sender_ids if s})
-        if not ids:
+        if not ids or not self._tables_exist():
             return 0
         with self.engine.begin() as connection:
             found = connection.execute(
@@ -101,7 +111,7 @@ class ConversationStore:
     def end_transcript(self, sender_id: str) -> None:
         """The `chat_transcript` consent was withdrawn: the encrypted originals go for good; the
         redacted events stay (nothing personal), until the conversation's own retention ends."""
-        if not sender_id:
+        if not sender_id or not self._tables_exist():
             return
         with self.engine.begin() as connection:
             for table in (SEALED_EVENTS, TRANSCRIPTS):
@@ -110,6 +120,8 @@ class ConversationStore:
     def expired(self, *, now: datetime) -> list[ExpiredConversation]:
         """Conversations whose last event is older than the retention period, unless their
         `chat_transcript` consent still runs."""
+        if not self._tables_exist():
+            return []
         cutoff = (now - self.retention).timestamp()
         kept = select(TRANSCRIPTS.c.sender_id).where(TRANSCRIPTS.c.keep_until > now.timestamp())
         last = func.max(EVENTS.c.timestamp)

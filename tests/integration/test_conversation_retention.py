@@ -7,7 +7,7 @@ from pathlib import Path
 
 from booking.db import Database
 from booking.models import Booking
-from booking.privacy import apply_retention
+from booking.privacy import ConversationStore, apply_retention
 from tests.support.conversations import add_conversation, rows_of, tracker_store
 from tests.support.factories import make_booking, make_caseworker, make_service
 
@@ -94,3 +94,18 @@ def test_the_dry_run_cli_lists_bookings_and_conversations_and_changes_nothing(
     result = runner.invoke(args=["retention"])
     assert "anonymised 1 booking(s), deleted 1 conversation(s)" in result.output
     assert rows_of(store, "stale-chat") == 0 and rows_of(store, "fresh-chat") == 4
+
+
+def test_a_tracker_database_rasa_has_not_created_yet_has_no_conversations(
+    tmp_path: Path,
+) -> None:
+    # On the very first `make run` the worker's housekeeping runs before Rasa creates its tables.
+    store = ConversationStore(f"sqlite:///{tmp_path / 'conversations.db'}", retention_days=30)
+    assert store.expired(now=NOW) == []
+    assert store.purge(now=NOW) == 0
+    assert store.delete(["someone"]) == 0
+    store.end_transcript("someone")
+    # once Rasa has created the tables, the same store sees what is in them
+    store.create_tables()
+    add_conversation(store, "old", last_event_at=NOW - timedelta(days=31))
+    assert [c.sender_id for c in store.expired(now=NOW)] == ["old"]
