@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking.bookings import idempotency, tokens
+from booking.bookings.access import BookingView
 from booking.bookings.placement import place
 from booking.bookings.request import BookingRequest, BookingSettings, clean_request
 from booking.db import Database
@@ -41,6 +42,8 @@ class BookingCreated:
     language: str
     mode: str = DEFAULT_MODE
     replayed: bool = field(default=False, compare=False)
+    # the booking as its citizen sees it, from the creating transaction (not kept for replays)
+    view: BookingView | None = field(default=None, compare=False)
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -145,6 +148,7 @@ def book(
             status=booking.status,
             language=booking.language,
             mode=booking.mode,
+            view=BookingView.of(booking, staff=False),
         )
         if idempotency_key is not None:
             idempotency.save_response(

@@ -62,7 +62,8 @@ def place(
             if not free_caseworkers(rules, unbooked, start, now=now):
                 raise InvalidStart(NOT_OFFERED, field="start")
             raise SlotUnavailable(TAKEN, field="start")
-        if session.get_bind().dialect.name == "postgresql":
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        if postgresql:
             for caseworker_id in sorted(candidates):
                 session.execute(
                     text("SELECT pg_advisory_xact_lock(:cls, :id)"),
@@ -73,6 +74,10 @@ def place(
             )
             candidates = free_caseworkers(rules, schedules, start, now=now)
         ordered = _least_loaded_first(session, candidates, start, prefer=prefer)
+    if not postgresql:  # the immediate transaction holds the write lock: nothing can collide
+        booking = write(ordered[0])
+        session.flush()
+        return booking
     for caseworker_id in ordered:
         savepoint = session.begin_nested()
         try:

@@ -76,7 +76,8 @@ def create_booking() -> Any:
         idempotency_scope=idempotency_scope(),
         idempotency_key=key,
     )
-    view = services.get(
+    # a replayed answer is read again (the stored answer holds no meeting details)
+    view = created.view or services.get(
         get_db(), created.reference, auth=services.ManageToken(created.manage_token), now=now()
     )
     response: Response = jsonify(
