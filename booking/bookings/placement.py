@@ -1,14 +1,17 @@
 """Placing a booking with a free caseworker, without ever booking one twice.
 
-On SQLite the caller's immediate transaction serialises writers, so the re-check below is
-enough. On PostgreSQL the free caseworkers are locked in id order (advisory locks, so no
-deadlocks) and re-checked under the lock; a write that still collides is caught by the
-exclusion constraint of migration 0002 and the next candidate is tried inside a savepoint.
+On SQLite the caller's immediate transaction serialises writers, so the check is enough. On
+PostgreSQL one caseworker at a time is locked (an advisory lock), least loaded first, and
+re-checked under the lock (`_locked_free_caseworkers`); a write that still collides is caught
+by the exclusion constraint of migration 0002 and the next candidate is tried inside a
+savepoint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -24,11 +27,14 @@ from booking.slots import (
     Interval,
     ServiceRules,
     free_caseworkers,
-    load_schedules,
     local_midnight,
+    schedules_in_window,
+    service_schedule,
 )
 
 CASEWORKER_LOCK_CLASS = 7302
+# how long a booking on PostgreSQL waits while every free caseworker is being booked by others
+LOCK_PATIENCE_SECONDS = 10.0
 
 TAKEN = N_("Sorry, that time was just booked. Please choose another.")
 NOT_OFFERED = N_("That time cannot be booked: choose one of the free slots.")
@@ -52,45 +58,111 @@ def place(
     everyone is taken; `prefer` (rescheduling) keeps the booking's caseworker when they are free.
     """
     window = Interval(start, start + rules.duration)
-    with session.no_autoflush:
-        schedules = load_schedules(
-            session, service, window, exclude_booking_id=exclude_booking_id, mode=mode
+    schedule = service_schedule(session, service)
+
+    def free(only: int | None = None) -> list[int]:
+        """The caseworkers (or just `only`) free at `start` now; raises when there is none."""
+        scope = schedule if only is None else replace(schedule, caseworker_ids=(only,))
+        schedules = schedules_in_window(
+            session, scope, window, exclude_booking_id=exclude_booking_id, mode=mode
         )
         candidates = free_caseworkers(rules, schedules, start, now=now)
-        if not candidates:
+        if not candidates and only is None:
             unbooked = [replace(s, busy=()) for s in schedules]
             if not free_caseworkers(rules, unbooked, start, now=now):
                 raise InvalidStart(NOT_OFFERED, field="start")
             raise SlotUnavailable(TAKEN, field="start")
-        postgresql = session.get_bind().dialect.name == "postgresql"
-        if postgresql:
-            for caseworker_id in sorted(candidates):
-                session.execute(
-                    text("SELECT pg_advisory_xact_lock(:cls, :id)"),
-                    {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
-                )
-            schedules = load_schedules(
-                session, service, window, exclude_booking_id=exclude_booking_id, mode=mode
-            )
-            candidates = free_caseworkers(rules, schedules, start, now=now)
-        ordered = _least_loaded_first(session, candidates, start, prefer=prefer)
-    if not postgresql:  # the immediate transaction holds the write lock: nothing can collide
-        booking = write(ordered[0])
-        session.flush()
-        return booking
-    for caseworker_id in ordered:
-        savepoint = session.begin_nested()
-        try:
-            booking = write(caseworker_id)
+        return candidates
+
+    def ordered_free() -> list[int]:
+        return _least_loaded_first(session, free(), start, prefer=prefer)
+
+    with session.no_autoflush:
+        ordered = ordered_free()
+        if session.get_bind().dialect.name != "postgresql":
+            # The immediate transaction holds SQLite's write lock: nothing can collide.
+            booking = write(ordered[0])
             session.flush()
-        except IntegrityError as exc:
-            savepoint.rollback()
-            if not _is_exclusion_violation(exc):
-                raise
-            continue
-        savepoint.commit()
-        return booking
+            return booking
+        for caseworker_id in _locked_free_caseworkers(session, ordered, free, ordered_free):
+            written = _write_guarded(session, write, caseworker_id)
+            if written is not None:
+                return written
     raise SlotUnavailable(TAKEN, field="start")
+
+
+def _locked_free_caseworkers(
+    session: Session,
+    ordered: list[int],
+    free: Callable[[int], list[int]],
+    ordered_free: Callable[[], list[int]],
+) -> Iterator[int]:
+    """PostgreSQL: the caseworkers to book, least loaded first, each one locked and found still
+    free under the lock; each is offered once.
+
+    A caseworker whose lock another booking holds is skipped (`pg_try_advisory_xact_lock`), so
+    concurrent bookings of one service spread over its caseworkers instead of queueing behind
+    each other. Only when every free caseworker is locked does a booking wait, for the least
+    loaded one, and only while it holds no caseworker lock itself, so no two bookings can wait
+    for each other (later rounds try again after a few milliseconds). Transaction-level locks
+    last until commit: a caseworker found taken under their lock stays locked, harmlessly.
+    """
+    offered: set[int] = set()
+    holding = False
+    deadline = time.monotonic() + LOCK_PATIENCE_SECONDS
+    while ordered:
+        for caseworker_id in ordered:
+            if not _try_lock(session, caseworker_id):
+                continue
+            holding = True
+            if free(caseworker_id):  # re-read under the lock: only their meetings and absences
+                offered.add(caseworker_id)
+                yield caseworker_id
+        if time.monotonic() > deadline:
+            return
+        # who is left, now that every free caseworker was being booked or has been tried?
+        ordered = [c for c in ordered_free() if c not in offered]
+        if not ordered:
+            return
+        if holding:
+            time.sleep(random.uniform(0.001, 0.005))
+        else:
+            _lock(session, ordered[0])  # wait for that booking to end; retried next round
+            holding = True
+
+
+def _write_guarded(
+    session: Session, write: Callable[[int], Booking], caseworker_id: int
+) -> Booking | None:
+    """The exclusion constraint of migration 0002 is the last guard: a collision it catches
+    (which the locks should make impossible) undoes only this attempt."""
+    savepoint = session.begin_nested()
+    try:
+        booking = write(caseworker_id)
+        session.flush()
+    except IntegrityError as exc:
+        savepoint.rollback()
+        if not _is_exclusion_violation(exc):
+            raise
+        return None
+    savepoint.commit()
+    return booking
+
+
+def _lock(session: Session, caseworker_id: int) -> None:
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:cls, :id)"),
+        {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
+    )
+
+
+def _try_lock(session: Session, caseworker_id: int) -> bool:
+    return bool(
+        session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:cls, :id)"),
+            {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
+        )
+    )
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:

@@ -38,7 +38,13 @@ from booking.slots.modes import (
     parse_modes,
     service_modes,
 )
-from booking.slots.search import MAX_SEARCH_DAYS, load_schedules, search_slots
+from booking.slots.search import (
+    MAX_SEARCH_DAYS,
+    load_schedules,
+    schedules_in_window,
+    search_slots,
+    service_schedule,
+)
 from booking.slots.working_hours import (
     WEEKDAYS,
     Hours,
@@ -71,6 +77,8 @@ __all__ = [
     "holds_mode",
     "last_bookable_date",
     "load_schedules",
+    "schedules_in_window",
+    "service_schedule",
     "local_date",
     "local_midnight",
     "local_moment",

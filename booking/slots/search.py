@@ -49,12 +49,21 @@ def load_schedules(
     With `mode`, only the working intervals that hold meetings of that mode count. Who serves
     the service and their weekly hours come from the process's cache (`cache`).
     """
+    return schedules_in_window(
+        session,
+        service_schedule(session, service),
+        window,
+        exclude_booking_id=exclude_booking_id,
+        mode=mode,
+    )
+
+
+def service_schedule(session: Session, service: Service) -> ServiceSchedule:
+    """Who serves `service` and their weekly hours, from the process's cache (`cache`)."""
     schedule = cache_for(session).service(session, service.code)
     if schedule is None or schedule.id != service.id:  # inactive: read it as it is
         schedule = schedule_of(session, service)
-    return schedules_in_window(
-        session, schedule, window, exclude_booking_id=exclude_booking_id, mode=mode
-    )
+    return schedule
 
 
 def schedules_in_window(

@@ -439,12 +439,12 @@ def test_on_postgresql_the_exclusion_constraint_catches_a_stale_read(
     try:
         first, second = setup_service(db, caseworkers=2)
         book(db)  # goes to `first`
-        real = placement.load_schedules
+        real = placement.schedules_in_window
 
         def stale(*args: object, **kwargs: object) -> list[object]:
             return [replace(s, busy=()) for s in real(*args, **kwargs)]  # type: ignore[arg-type]
 
-        monkeypatch.setattr(placement, "load_schedules", stale)
+        monkeypatch.setattr(placement, "schedules_in_window", stale)
         monkeypatch.setattr(placement, "_least_loaded_first", lambda s, c, st, prefer: sorted(c))
         moved = book(db, name="Bo Hansen")
         assert booking_row(db, moved.reference).caseworker_id == second

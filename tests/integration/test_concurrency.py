@@ -11,15 +11,17 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import requests
 from flask import Flask
+from sqlalchemy import select
 
 from booking.models import Booking, ConsentRecord, IdempotencyRecord
-from tests.support.api import SERVICE_TOKEN, booking_body, count, prepare
-from tests.support.app import serving
+from tests.support.api import SERVICE_TOKEN, TUESDAY_9, booking_body, count, prepare
+from tests.support.app import database_of, serving
 
 PARALLEL = 20
 
@@ -73,3 +75,41 @@ def test_parallel_retries_with_one_key_give_one_booking_and_one_answer(
     assert len({r.json()["manage_token"] for r in responses}) == 1
     assert count(app, Booking) == 1
     assert count(app, IdempotencyRecord) == 1
+
+
+def test_parallel_requests_for_one_slot_fill_every_free_caseworker_once(
+    served: tuple[Flask, str],
+) -> None:
+    # On PostgreSQL each booking locks one caseworker at a time and skips those being booked:
+    # the twenty requests must still end with each of the five booked exactly once.
+    app, url = served
+    caseworker_ids = prepare(app, caseworkers=5)
+    bodies = [
+        booking_body(citizen={"name": f"Borger {chr(ord('A') + i)}", "phone": f"+45203041{i:02d}"})
+        for i in range(PARALLEL)
+    ]
+    responses = post_together(url, bodies, {})
+    assert Counter(r.status_code for r in responses) == {201: 5, 409: PARALLEL - 5}
+    with database_of(app).transaction() as session:
+        booked = session.scalars(select(Booking.caseworker_id)).all()
+    assert sorted(booked) == sorted(caseworker_ids)
+
+
+def test_parallel_requests_for_different_times_are_all_booked_without_overlap(
+    served: tuple[Flask, str],
+) -> None:
+    app, url = served
+    prepare(app, caseworkers=2)
+    starts = [TUESDAY_9 + timedelta(minutes=30 * (i // 2)) for i in range(12)]  # two per slot
+    bodies = [
+        booking_body(
+            start=start.isoformat(),
+            citizen={"name": f"Borger {chr(ord('A') + i)}", "phone": f"+45203042{i:02d}"},
+        )
+        for i, start in enumerate(starts)
+    ]
+    responses = post_together(url, bodies, {})
+    assert [r.status_code for r in responses] == [201] * len(bodies)
+    with database_of(app).transaction() as session:
+        rows = session.execute(select(Booking.caseworker_id, Booking.start_at)).all()
+    assert len(rows) == len(bodies) and len(set(rows)) == len(rows)  # nobody twice at a time
