@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,8 +54,10 @@ def run(
     success: int,
     clients: int,
     duration: float,
+    idempotent: bool = False,
 ) -> LoadResult:
-    """Send requests from `requests_source` with `clients` threads for `duration` seconds."""
+    """Send requests from `requests_source` with `clients` threads for `duration` seconds;
+    with `idempotent`, each with its own `Idempotency-Key`, as the assistant sends them."""
     lock = threading.Lock()
     result = LoadResult(elapsed=0.0)
     deadline = time.perf_counter() + duration
@@ -72,9 +75,12 @@ def run(
             if req is None:
                 break
             method, path, body = req
+            headers = {"Idempotency-Key": f"bench-{uuid.uuid4()}"} if idempotent else None
             began = time.perf_counter()
             try:
-                response = session.request(method, base_url + path, json=body, timeout=30)
+                response = session.request(
+                    method, base_url + path, json=body, headers=headers, timeout=30
+                )
             except requests.RequestException:
                 errors += 1
                 continue
@@ -138,3 +144,51 @@ def probe(base_url: str, request: Request) -> tuple[int, str]:
         timeout=30,
     )
     return response.status_code, response.text[:300]
+
+
+@dataclass
+class GiveUpResult:
+    """Requests whose client gave up before the answer, then retried with the same key."""
+
+    keys: int = 0
+    timed_out: int = 0  # the first try really was abandoned (not answered in time)
+    retried_201: int = 0
+    replayed: int = 0  # the retry got the first try's booking back
+    references: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+    other: Counter[int] = field(default_factory=Counter)
+
+
+def give_up_and_retry(
+    base_url: str, requests_source: Iterator[Request], *, count: int, patience: float = 0.003
+) -> GiveUpResult:
+    """Send `count` bookings whose client stops waiting after `patience` seconds (the server
+    goes on), then retry each with the same `Idempotency-Key`: the retry must find the booking
+    the first try made, so no booking is left that the client was never told about."""
+    result = GiveUpResult()
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {SERVICE_TOKEN}"
+    for _ in range(count):
+        request = next(requests_source, None)
+        if request is None:
+            break
+        method, path, body = request
+        headers = {"Idempotency-Key": f"bench-gave-up-{uuid.uuid4()}"}
+        result.keys += 1
+        citizen = body.get("citizen") if body else None
+        if isinstance(citizen, dict):
+            result.phones.add(str(citizen["phone"]))
+        try:
+            session.request(
+                method, base_url + path, json=body, headers=headers, timeout=(5, patience)
+            )
+        except requests.Timeout:
+            result.timed_out += 1
+        response = session.request(method, base_url + path, json=body, headers=headers, timeout=30)
+        if response.status_code == 201:
+            result.retried_201 += 1
+            result.replayed += response.headers.get("Idempotent-Replayed") == "true"
+            result.references.add(response.json()["reference"])
+        else:
+            result.other[response.status_code] += 1
+    return result
