@@ -8,7 +8,7 @@ collaborators come in as arguments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +24,9 @@ from booking.errors import NotFound
 from booking.i18n import N_
 from booking.meetings import room_for
 from booking.models import Booking, BookingStatus, Service
-from booking.notify import on_booking_created
+from booking.notify import NotifySettings, on_booking_created
 from booking.privacy import record_consents
+from booking.settings.municipality import municipality_facts
 from booking.slots import COPENHAGEN, DEFAULT_MODE, ServiceRules, check_mode, check_start
 
 
@@ -161,8 +162,22 @@ def book(
                 booking_id=booking.id,
                 now=now,
             )
-        on_booking_created(session, booking, now=now, settings=settings.notify, manage_token=token)
+        on_booking_created(
+            session,
+            booking,
+            now=now,
+            settings=_with_stored_facts(session, settings.notify),
+            manage_token=token,
+        )
     return created
+
+
+def _with_stored_facts(session: Session, notify: NotifySettings) -> NotifySettings:
+    """The municipality's name and phone as administrators last stored them, read in the
+    booking's own transaction (the caller's settings may hold only the configured defaults)."""
+    configured = {"name": notify.municipality_name, "phone": notify.municipality_phone}
+    facts = municipality_facts(session, configured)
+    return replace(notify, municipality_name=facts["name"], municipality_phone=facts["phone"])
 
 
 def _active_service(session: Session, code: str) -> Service:

@@ -72,7 +72,8 @@ def create_booking() -> Any:
         get_db(),
         booking_request,
         now=now(),
-        settings=_settings(),
+        # the configured defaults: book() reads the stored municipality facts in its transaction
+        settings=services.BookingSettings.from_mapping(current_app.config),
         idempotency_scope=idempotency_scope(),
         idempotency_key=key,
     )
