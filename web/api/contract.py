@@ -240,9 +240,7 @@ def paths(app: Flask, prefix: str, schemas: _Schemas, skip: str = "") -> dict[st
         spec = view_operation(app.view_functions[rule.endpoint])
         if spec is None:
             raise LookupError(f"{rule.endpoint} declares no operation")
-        path = rule.rule.removeprefix(prefix)
-        for part in rule.arguments:
-            path = path.replace(f"<{part}>", f"{{{part}}}").replace(f"<int:{part}>", f"{{{part}}}")
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule.removeprefix(prefix))
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             found.setdefault(path, {})[method.lower()] = _operation_json(rule, spec, schemas)
     return found

@@ -114,7 +114,7 @@ def _private(body: dict[str, Any]) -> Response:
     return response
 
 
-@blueprint.get("/bookings/<reference>")
+@blueprint.get("/bookings/<reference:reference>")
 @public_limit
 @operation(
     "getBooking",
@@ -129,7 +129,7 @@ def get_booking(reference: str) -> Any:
     return _private(booking_json(view))
 
 
-@blueprint.post("/bookings/<reference>/cancel")
+@blueprint.post("/bookings/<reference:reference>/cancel")
 @public_limit
 @operation(
     "cancelBooking",
@@ -151,7 +151,7 @@ def cancel_booking(reference: str) -> Any:
     return _private(booking_json(view))
 
 
-@blueprint.post("/bookings/<reference>/reschedule")
+@blueprint.post("/bookings/<reference:reference>/reschedule")
 @public_limit
 @operation(
     "rescheduleBooking",
@@ -183,7 +183,7 @@ def reschedule_booking(reference: str) -> Any:
     return _private(booking_json(view))
 
 
-@blueprint.post("/bookings/<reference>/erase")
+@blueprint.post("/bookings/<reference:reference>/erase")
 @public_limit
 @operation(
     "eraseBooking",
@@ -257,7 +257,7 @@ def _modes_json(service: Service) -> dict[str, Any]:
     responses={200: list[s.Slot]},
     errors=limited(404, 422),
     security=PUBLIC,
-    path={"code": {"schema": {"maxLength": 40}}},
+    path={"code": {"schema": {"maxLength": 40, "examples": ["jobcenter"]}}},
     errors_text={
         422: "Invalid input, `field` names it; also `to` before `from`, or a window longer "
         "than the search allows, or a mode the service does not offer"
