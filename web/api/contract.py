@@ -96,7 +96,7 @@ def parse_body(
 
 
 def parse_query(model: type[M], *, messages: FieldMessages = NO_MESSAGES) -> M:
-    """The query string as `model` (each parameter once; the last value counts)."""
+    """The query string as `model` (a parameter given twice is 422)."""
     return _validate(model, request_args(), messages)
 
 
@@ -172,9 +172,11 @@ def _parameters(rule: Rule, spec: Operation, schemas: _Schemas) -> list[dict[str
     params: list[dict[str, Any]] = []
     for name in sorted(rule.arguments):
         converter = rule._converters.get(name)  # noqa: SLF001 - werkzeug has no public accessor
-        base: dict[str, Any] = (
-            {"type": "integer"} if isinstance(converter, IntegerConverter) else {"type": "string"}
-        )
+        base: dict[str, Any] = {"type": "string"}
+        if isinstance(converter, IntegerConverter):
+            base = {"type": "integer", "minimum": converter.min or 0}
+            if converter.max is not None:
+                base["maximum"] = converter.max
         declared = dict(spec.path.get(name, {}))
         schema = {**base, **declared.pop("schema", {})}
         params.append({"name": name, "in": "path", "required": True, "schema": schema, **declared})
@@ -231,11 +233,11 @@ def view_operation(view: Callable[..., Any]) -> Operation | None:
     return None
 
 
-def paths(app: Flask, prefix: str, schemas: _Schemas, skip: str = "") -> dict[str, Any]:
+def paths(app: Flask, prefix: str, schemas: _Schemas) -> dict[str, Any]:
     """The `paths` of every route under `prefix` (each must declare its operation)."""
     found: dict[str, Any] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        if not rule.rule.startswith(prefix + "/") or (skip and rule.rule.startswith(skip)):
+        if not rule.rule.startswith(prefix + "/"):
             continue
         spec = view_operation(app.view_functions[rule.endpoint])
         if spec is None:

@@ -7,8 +7,6 @@ from typing import Any
 
 from flask import Flask
 
-from web.admin_api import openapi as admin
-from web.admin_api import openapi_trainings as admin_trainings
 from web.api.contract import Security, new_schemas, paths
 
 # Anyone may call these; a trusted caller's service token exempts it from per-address limits
@@ -35,23 +33,25 @@ DESCRIPTION = (
 
 def document(app: Flask, server_url: str) -> dict[str, Any]:
     schemas = new_schemas()
-    public = paths(app, "/api/v1", schemas, skip="/api/v1/admin/")
+    described = paths(app, "/api/v1", schemas)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Borgerbooking API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": server_url}],
-        "paths": {**public, **admin.PATHS, **admin_trainings.PATHS},
+        "paths": described,
         "components": {
-            "schemas": {
-                **schemas.components,
-                **admin.SCHEMAS,
-                **admin_trainings.SCHEMAS,
-            },
+            "schemas": schemas.components,
             "securitySchemes": {
                 "serviceToken": {"type": "http", "scheme": "bearer"},
                 "manageToken": {"type": "apiKey", "in": "header", "name": "X-Manage-Token"},
                 "staffSession": {"type": "apiKey", "in": "cookie", "name": "session"},
-                **admin.SECURITY_SCHEMES,
+                "adminApiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An administrator's API key (the admin API under /admin), "
+                    "created in the admin console or by `flask --app web admin-key create "
+                    "<e-mail>`; revocable.",
+                },
             },
         },
     }

@@ -41,7 +41,7 @@ REFERENCE_PARAMETER = {
 }
 
 
-def _no_nul(value: str) -> str:
+def no_nul(value: str) -> str:
     if "\x00" in value:  # never meaningful, and PostgreSQL cannot store it
         raise PydanticCustomError("invalid_characters", "NUL character")
     return value
@@ -50,7 +50,7 @@ def _no_nul(value: str) -> str:
 def text(max_length: int, **schema: Any) -> Any:
     """A string of at most `max_length` characters, never with a NUL character."""
     return Annotated[
-        str, Field(max_length=max_length, json_schema_extra=schema or None), AfterValidator(_no_nul)
+        str, Field(max_length=max_length, json_schema_extra=schema or None), AfterValidator(no_nul)
     ]
 
 

@@ -62,9 +62,12 @@ def timestamp(value: str, *, field: str = "start") -> datetime:
     return moment
 
 
-def request_args() -> dict[str, str]:
-    """The query string, each parameter once (the last value counts)."""
-    return {name: values[-1] for name, values in request.args.lists()}
+def request_args() -> dict[str, str | list[str]]:
+    """The query string; a parameter given more than once is a list (which no declared
+    parameter accepts: 422 naming it)."""
+    return {
+        name: values[0] if len(values) == 1 else values for name, values in request.args.lists()
+    }
 
 
 def iso(moment: datetime) -> str:
