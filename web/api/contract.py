@@ -121,7 +121,7 @@ def _first_error(exc: ValidationError, messages: FieldMessages) -> ApiError:
     error = exc.errors(include_url=False)[0]
     name = field_name(error["loc"])
     kind = error["type"]
-    if kind == "string_type" and error.get("input") is None:
+    if kind.endswith("_type") and error.get("input") is None:
         kind = "missing"  # null counts as left out
     rule = re.sub(r"\[\d+\]", "[]", name)
     own = messages.get((rule, kind)) or messages.get((rule, "*"))
