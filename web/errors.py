@@ -124,7 +124,10 @@ def init_app(app: Flask) -> None:
             kept = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
             return error_page(status, kept)
         message = str(HTTP_MESSAGES.get(status, exc.description or ""))
-        return error_response(status, HTTP_CODES.get(status, "error"), message)
+        body, status = error_response(status, HTTP_CODES.get(status, "error"), message)
+        # e.g. a 405's `Allow`: the methods the path does answer
+        body.headers.update((k, v) for k, v in exc.get_headers() if k.lower() != "content-type")
+        return body, status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from booking import bookings as services
 from booking.bookings import BookingView
@@ -14,7 +13,8 @@ from booking.models import MeetingMode
 from booking.names import redact_cpr
 from booking.privacy import ConsentGiven
 from booking.slots import DEFAULT_MODE
-from web.api.validation import invalid, iso, obj_member, required_string, string, timestamp
+from web.api.schemas import BookingRequest
+from web.api.validation import iso, timestamp
 
 PHONE = MeetingMode.PHONE.value
 
@@ -28,39 +28,21 @@ def links(reference: str, mode: str) -> dict[str, str]:
     return body
 
 
-def optional_mode(body: dict[str, Any]) -> str | None:
-    """The `mode` member, if given (checked against the service by the use case)."""
-    return string(body, "mode", max_length=20, required=False)
-
-
-def parse_booking_request(body: dict[str, Any]) -> services.BookingRequest:
-    citizen = obj_member(body, "citizen")
-    consents = body.get("consents")
-    if not isinstance(consents, list):
-        raise invalid("consents", _("The field '%(field)s' must be a list.", field="consents"))
-    if len(consents) > 10:
-        raise invalid("consents", _("Too many consents."))
-    given = []
-    for i, item in enumerate(consents):
-        version = item.get("text_version") if isinstance(item, dict) else None
-        purpose = item.get("purpose") if isinstance(item, dict) else None
-        if not isinstance(purpose, str) or type(version) is not int:
-            raise invalid(
-                f"consents[{i}]",
-                _("A consent is {purpose, text_version}."),
-            )
-        given.append(ConsentGiven(purpose=purpose, text_version=version))
+def booking_request(body: BookingRequest) -> services.BookingRequest:
+    """The use case's request from a validated body (the start is parsed here: 422 `start`)."""
     return services.BookingRequest(
-        service=required_string(body, "service", max_length=40),
-        start=timestamp(required_string(body, "start", max_length=40)),
-        name=required_string(citizen, "name", path="citizen.name", max_length=400),
-        phone=required_string(citizen, "phone", path="citizen.phone", max_length=40),
-        email=string(citizen, "email", path="citizen.email", max_length=320, required=False),
-        language=string(body, "language", max_length=5, required=False) or "da",
-        channel=required_string(body, "channel", max_length=10),
-        consents=tuple(given),
-        conversation_id=string(body, "conversation_id", max_length=255, required=False),
-        mode=optional_mode(body) or DEFAULT_MODE,
+        service=body.service,
+        start=timestamp(body.start),
+        name=body.citizen.name,
+        phone=body.citizen.phone,
+        email=body.citizen.email,
+        language=body.language,
+        channel=body.channel,
+        consents=tuple(
+            ConsentGiven(purpose=c.purpose, text_version=c.text_version) for c in body.consents
+        ),
+        conversation_id=body.conversation_id,
+        mode=body.mode,
     )
 
 

@@ -19,6 +19,7 @@ from booking.models import MeetingMode, Service
 from booking.privacy import active_texts
 from booking.slots import local_date, search_slots, service_modes
 from web.api import blueprint
+from web.api import schemas as s
 from web.api.callers import (
     booking_auth,
     create_limit,
@@ -28,23 +29,10 @@ from web.api.callers import (
     public_limit,
     service_token_id,
 )
-from web.api.openapi import document
-from web.api.payloads import (
-    booking_json,
-    links,
-    meeting_details,
-    optional_mode,
-    parse_booking_request,
-)
-from web.api.validation import (
-    invalid,
-    iso,
-    json_body,
-    query_date,
-    required_string,
-    string,
-    timestamp,
-)
+from web.api.contract import operation, parse_body, parse_query
+from web.api.openapi import MANAGE_AUTH, PUBLIC, document, limited
+from web.api.payloads import booking_json, booking_request, links, meeting_details
+from web.api.validation import invalid, iso, timestamp
 from web.extensions import get_conversations, get_db, get_sms_sender, now
 from web.municipality import facts, municipal_config
 
@@ -63,14 +51,35 @@ def _settings() -> services.BookingSettings:
 
 @blueprint.post("/bookings")
 @create_limit
+@operation(
+    "createBooking",
+    "Book a meeting",
+    body=s.BookingRequest,
+    responses={201: s.BookingCreated},
+    errors=limited(400, 404, 409, 413, 422),
+    security=PUBLIC,
+    headers={
+        "Idempotency-Key": {
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            "description": "A retry with the same key and body returns the first response "
+            "(24 hours); a different body gives 422.",
+        }
+    },
+    errors_text={
+        404: "No such service",
+        409: "The slot was taken meanwhile",
+        422: "Invalid input, `field` names it; also a start in the past, outside the booking "
+        "horizon or not a free slot, or without the 'booking' consent",
+    },
+)
 def create_booking() -> Any:
     key = request.headers.get("Idempotency-Key")
     if key is not None:
         key = idempotency.check_key(key)
-    booking_request = parse_booking_request(json_body())
+    body = parse_body(s.BookingRequest, messages=s.BOOKING_MESSAGES)
     created = services.book(
         get_db(),
-        booking_request,
+        booking_request(body),
         now=now(),
         # the configured defaults: book() reads the stored municipality facts in its transaction
         settings=services.BookingSettings.from_mapping(current_app.config),
@@ -107,42 +116,86 @@ def _private(body: dict[str, Any]) -> Response:
     return response
 
 
-@blueprint.get("/bookings/<reference>")
+@blueprint.get("/bookings/<reference:reference>")
 @public_limit
+@operation(
+    "getBooking",
+    "A booking, for its citizen (manage token) or staff",
+    responses={200: s.Booking},
+    errors=limited(401, 403, 404),
+    security=MANAGE_AUTH,
+    path={"reference": s.REFERENCE_PARAMETER},
+)
 def get_booking(reference: str) -> Any:
     view = services.get(get_db(), reference, auth=booking_auth(), now=now())
     return _private(booking_json(view))
 
 
-@blueprint.post("/bookings/<reference>/cancel")
+@blueprint.post("/bookings/<reference:reference>/cancel")
 @public_limit
+@operation(
+    "cancelBooking",
+    "Cancel a booking",
+    body=s.CancelRequest,
+    body_required=False,
+    responses={200: s.Booking},
+    errors=limited(400, 401, 403, 404, 409, 413, 422),
+    security=MANAGE_AUTH,
+    path={"reference": s.REFERENCE_PARAMETER},
+    errors_text={409: "Already cancelled, or the meeting has begun"},
+)
 def cancel_booking(reference: str) -> Any:
     auth = booking_auth()
-    body = json_body(optional=True)
-    reason = string(body, "reason", max_length=500, required=False)
+    body = parse_body(s.CancelRequest, optional=True)
     view = services.cancel(
-        get_db(), reference, auth=auth, reason=reason, now=now(), settings=_settings()
+        get_db(), reference, auth=auth, reason=body.reason, now=now(), settings=_settings()
     )
     return _private(booking_json(view))
 
 
-@blueprint.post("/bookings/<reference>/reschedule")
+@blueprint.post("/bookings/<reference:reference>/reschedule")
 @public_limit
+@operation(
+    "rescheduleBooking",
+    "Move a booking to another free slot, or change its mode",
+    description="Changing the mode is a move: same rules, audited, the citizen is told. "
+    "`start` may be left out when `mode` is given (the time is kept); without either the "
+    "answer is 422 naming `start`.",
+    body=s.RescheduleRequest,
+    responses={200: s.Booking},
+    errors=limited(400, 401, 403, 404, 409, 413, 422),
+    security=MANAGE_AUTH,
+    path={"reference": s.REFERENCE_PARAMETER},
+    errors_text={
+        409: "The new slot was taken meanwhile, or the booking is cancelled or past",
+        422: "Invalid input, `field` names it; also a start in the past or not a free slot, "
+        "or a mode the service does not offer",
+    },
+)
 def reschedule_booking(reference: str) -> Any:
     auth = booking_auth()
-    body = json_body()
-    mode = optional_mode(body)
+    body = parse_body(s.RescheduleRequest, messages=s.BOOKING_MESSAGES)
     # changing the mode is a move: without a new start the booking keeps its time
-    raw_start = string(body, "start", max_length=40, required=mode is None)
-    start = timestamp(raw_start) if raw_start is not None else None
+    if body.start is None and body.mode is None:
+        raise invalid("start", _("The field '%(field)s' is missing.", field="start"))
+    start = timestamp(body.start) if body.start is not None else None
     view = services.reschedule(
-        get_db(), reference, start, auth=auth, now=now(), settings=_settings(), mode=mode
+        get_db(), reference, start, auth=auth, now=now(), settings=_settings(), mode=body.mode
     )
     return _private(booking_json(view))
 
 
-@blueprint.post("/bookings/<reference>/erase")
+@blueprint.post("/bookings/<reference:reference>/erase")
 @public_limit
+@operation(
+    "eraseBooking",
+    "Erase the citizen's data (cancels an upcoming meeting; deletes the conversation the "
+    "booking was made in). Manage token only.",
+    responses={200: s.Erased},
+    errors=limited(401, 403, 404, 409),
+    security=[{"manageToken": []}],
+    path={"reference": s.REFERENCE_PARAMETER},
+)
 def erase_booking(reference: str) -> Any:
     """The citizen's erasure (GDPR art. 17), as on the manage page: only with the manage token
     (also the one the assistant's SMS-code lookup hands out). The meeting is cancelled if ahead,
@@ -158,6 +211,13 @@ def erase_booking(reference: str) -> Any:
 
 @blueprint.get("/services")
 @public_limit
+@operation(
+    "listServices",
+    "Bookable services",
+    responses={200: list[s.Service]},
+    errors=limited(),
+    security=PUBLIC,
+)
 def list_services() -> Any:
     with get_db().transaction() as session:
         offered = session.scalars(
@@ -191,26 +251,46 @@ def _modes_json(service: Service) -> dict[str, Any]:
 
 @blueprint.get("/services/<code>/slots")
 @public_limit
+@operation(
+    "listSlots",
+    "Free slots of a service between two Copenhagen dates (inclusive)",
+    description=f"`from` defaults to today, `to` to {DEFAULT_SEARCH_DAYS} days from `from`.",
+    query=s.SlotQuery,
+    responses={200: list[s.Slot]},
+    errors=limited(404, 422),
+    security=PUBLIC,
+    path={"code": {"schema": {"maxLength": 40, "examples": ["jobcenter"]}}},
+    errors_text={
+        422: "Invalid input, `field` names it; also `to` before `from`, or a window longer "
+        "than the search allows, or a mode the service does not offer"
+    },
+)
 def list_slots(code: str) -> Any:
     moment = now()
-    date_from = query_date("from", local_date(moment))
-    date_to = query_date("to", date_from + timedelta(days=DEFAULT_SEARCH_DAYS - 1))
-    mode = request.args.get("mode") or None
+    query = parse_query(s.SlotQuery, messages=s.BOOKING_MESSAGES)
+    date_from = query.from_ or local_date(moment)
+    date_to = query.to or date_from + timedelta(days=DEFAULT_SEARCH_DAYS - 1)
     with get_db().transaction() as session:
-        slots = search_slots(session, code, date_from, date_to, now=moment, mode=mode)
-    return [{"start": iso(s.start), "end": iso(s.end)} for s in slots]
+        slots = search_slots(session, code, date_from, date_to, now=moment, mode=query.mode)
+    return [{"start": iso(slot.start), "end": iso(slot.end)} for slot in slots]
 
 
 @blueprint.get("/consent-texts")
 @public_limit
+@operation(
+    "listConsentTexts",
+    "The consent texts in force",
+    query=s.ConsentTextQuery,
+    responses={200: list[s.ConsentText]},
+    errors=limited(422),
+    security=PUBLIC,
+)
 def list_consent_texts() -> Any:
-    language = request.args.get("language", "da")
-    if language not in ("da", "en"):
-        raise invalid("language", _("Language must be 'da' or 'en'."))
+    query = parse_query(s.ConsentTextQuery, messages=s.BOOKING_MESSAGES)
     with get_db().transaction() as session:
         return [
             {"purpose": t.purpose, "version": t.version, "text": t.text}
-            for t in active_texts(session, language)
+            for t in active_texts(session, query.language)
         ]
 
 
@@ -219,22 +299,38 @@ def list_consent_texts() -> Any:
 
 @blueprint.post("/bookings/lookup")
 @lookup_limit
+@operation(
+    "startLookup",
+    "Send a one-time code by SMS when reference and phone match",
+    description="Always 202, whether or not a booking matched.",
+    body=s.LookupRequest,
+    responses={202: s.LookupStarted},
+    errors=limited(400, 413, 422),
+    security=PUBLIC,
+)
 def start_lookup() -> Any:
     """Always 202, whether or not the reference and phone match (nothing to probe)."""
-    body = json_body()
-    reference = required_string(body, "reference", max_length=40)
-    phone = required_string(body, "phone", max_length=40)
-    services.start_lookup(get_db(), reference, phone, now=now(), sms_sender=get_sms_sender())
+    body = parse_body(s.LookupRequest)
+    services.start_lookup(
+        get_db(), body.reference, body.phone, now=now(), sms_sender=get_sms_sender()
+    )
     return {"message": _("If the details match, we send a code by SMS.")}, 202
 
 
 @blueprint.post("/bookings/lookup/confirm")
 @lookup_limit
+@operation(
+    "confirmLookup",
+    "Exchange the one-time code for a new manage token",
+    description="Codes expire after 10 minutes and 5 wrong tries.",
+    body=s.LookupConfirmation,
+    responses={200: s.ManageTokenIssued},
+    errors=limited(400, 403, 413, 422),
+    security=PUBLIC,
+)
 def confirm_lookup() -> Any:
-    body = json_body()
-    reference = required_string(body, "reference", max_length=40)
-    code = required_string(body, "code", max_length=20)
-    token = services.confirm_lookup(get_db(), reference, code, now=now())
+    body = parse_body(s.LookupConfirmation)
+    token = services.confirm_lookup(get_db(), body.reference, body.code, now=now())
     return {"manage_token": token}, 200, {"Cache-Control": "no-store"}
 
 
@@ -242,6 +338,14 @@ def confirm_lookup() -> Any:
 
 
 @blueprint.get("/municipality")
+@operation(
+    "municipality",
+    "The municipality's contact facts (name, phone, address, opening hours) and the address "
+    "of the privacy notice",
+    responses={200: s.Municipality},
+    errors=(401,),
+    security=PUBLIC,
+)
 def municipality() -> dict[str, Any]:
     """The municipality's public contact facts (configuration, unless an administrator changed
     them): the assistant fills its answers (phone, address, opening hours) from here, never
@@ -258,5 +362,12 @@ def municipality() -> dict[str, Any]:
 
 
 @blueprint.get("/openapi.json")
+@operation(
+    "openapi",
+    "This document",
+    responses={200: dict[str, Any]},
+    errors=(401,),
+    security=PUBLIC,
+)
 def openapi() -> Any:
-    return document(current_app.config["PUBLIC_BASE_URL"] + "/api/v1")
+    return document(current_app, current_app.config["PUBLIC_BASE_URL"] + "/api/v1")

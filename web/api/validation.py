@@ -1,9 +1,9 @@
-"""Reading JSON bodies and query strings by hand: malformed → 400, wrong shape → 422 + field."""
+"""The raw request: the JSON body (malformed → 400, too large → 413), the query string; times."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import request
@@ -46,47 +46,6 @@ def json_body(*, optional: bool = False) -> dict[str, Any]:
     return body
 
 
-def string(
-    obj: dict[str, Any],
-    name: str,
-    *,
-    path: str | None = None,
-    max_length: int = 500,
-    required: bool = True,
-) -> str | None:
-    """A string member; missing or wrong type → 422 naming `path` (default `name`)."""
-    field = path or name
-    value = obj.get(name)
-    if value is None:
-        if required:
-            raise invalid(field, _("The field '%(field)s' is missing.", field=field))
-        return None
-    if not isinstance(value, str):
-        raise invalid(field, _("The field '%(field)s' must be text.", field=field))
-    if "\x00" in value:  # never meaningful, and PostgreSQL cannot store it
-        raise invalid(field, _("The field '%(field)s' has invalid characters.", field=field))
-    if len(value) > max_length:
-        raise invalid(field, _("The field '%(field)s' is too long.", field=field))
-    return value
-
-
-def required_string(
-    obj: dict[str, Any], name: str, *, path: str | None = None, max_length: int = 500
-) -> str:
-    value = string(obj, name, path=path, max_length=max_length)
-    assert value is not None
-    return value
-
-
-def obj_member(obj: dict[str, Any], name: str) -> dict[str, Any]:
-    value = obj.get(name)
-    if value is None:
-        raise invalid(name, _("The field '%(field)s' is missing.", field=name))
-    if not isinstance(value, dict):
-        raise invalid(name, _("The field '%(field)s' must be an object.", field=name))
-    return value
-
-
 def timestamp(value: str, *, field: str = "start") -> datetime:
     """An ISO 8601 date-time with a UTC offset ("2030-01-08T09:00:00+01:00" or "…Z")."""
     try:
@@ -103,22 +62,12 @@ def timestamp(value: str, *, field: str = "start") -> datetime:
     return moment
 
 
-def query_date(name: str, default: date) -> date:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = date.fromisoformat(raw) if len(raw) == 10 else _bad_date(name)
-    except ValueError:
-        return _bad_date(name)
-    return value if MIN_YEAR <= value.year <= MAX_YEAR else _bad_date(name)
-
-
-def _bad_date(name: str) -> date:
-    raise invalid(
-        name,
-        _("The field '%(field)s' must be a date like 2030-01-08.", field=name),
-    )
+def request_args() -> dict[str, str | list[str]]:
+    """The query string; a parameter given more than once is a list (which no declared
+    parameter accepts: 422 naming it)."""
+    return {
+        name: values[0] if len(values) == 1 else values for name, values in request.args.lists()
+    }
 
 
 def iso(moment: datetime) -> str:
