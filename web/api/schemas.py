@@ -25,8 +25,8 @@ from pydantic_core import PydanticCustomError
 
 from booking.bookings.tokens import REFERENCE_ALPHABET
 from booking.slots import UNKNOWN_MODE
+from web.api.validation import MAX_YEAR, MIN_YEAR
 
-MIN_YEAR, MAX_YEAR = 2000, 2200
 Mode = Literal["video", "phone", "in_person"]
 Language = Literal["da", "en"]
 Channel = Literal["chat", "web", "sms", "phone"]
