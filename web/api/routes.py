@@ -65,6 +65,7 @@ def _settings() -> services.BookingSettings:
             "(24 hours); a different body gives 422.",
         }
     },
+    links={201: s.BOOKING_LINKS},
     errors_text={
         404: "No such service",
         409: "The slot was taken meanwhile",
@@ -125,6 +126,7 @@ def _private(body: dict[str, Any]) -> Response:
     errors=limited(401, 403, 404),
     security=MANAGE_AUTH,
     path={"reference": s.REFERENCE_PARAMETER},
+    headers=s.MANAGE_TOKEN,
 )
 def get_booking(reference: str) -> Any:
     view = services.get(get_db(), reference, auth=booking_auth(), now=now())
@@ -142,6 +144,7 @@ def get_booking(reference: str) -> Any:
     errors=limited(400, 401, 403, 404, 409, 413, 422),
     security=MANAGE_AUTH,
     path={"reference": s.REFERENCE_PARAMETER},
+    headers=s.MANAGE_TOKEN,
     errors_text={409: "Already cancelled, or the meeting has begun"},
 )
 def cancel_booking(reference: str) -> Any:
@@ -166,6 +169,7 @@ def cancel_booking(reference: str) -> Any:
     errors=limited(400, 401, 403, 404, 409, 413, 422),
     security=MANAGE_AUTH,
     path={"reference": s.REFERENCE_PARAMETER},
+    headers=s.MANAGE_TOKEN,
     errors_text={
         409: "The new slot was taken meanwhile, or the booking is cancelled or past",
         422: "Invalid input, `field` names it; also a start in the past or not a free slot, "
@@ -195,6 +199,7 @@ def reschedule_booking(reference: str) -> Any:
     errors=limited(401, 403, 404, 409),
     security=[{"manageToken": []}],
     path={"reference": s.REFERENCE_PARAMETER},
+    headers=s.MANAGE_TOKEN,
 )
 def erase_booking(reference: str) -> Any:
     """The citizen's erasure (GDPR art. 17), as on the manage page: only with the manage token

@@ -25,8 +25,8 @@ from pydantic_core import PydanticCustomError
 
 from booking.bookings.tokens import REFERENCE_ALPHABET
 from booking.slots import UNKNOWN_MODE
+from web.api.validation import MAX_YEAR, MIN_YEAR
 
-MIN_YEAR, MAX_YEAR = 2000, 2200
 Mode = Literal["video", "phone", "in_person"]
 Language = Literal["da", "en"]
 Channel = Literal["chat", "web", "sms", "phone"]
@@ -35,6 +35,29 @@ Purpose = Literal["booking", "sms_reminders", "chat_transcript"]
 # A reference as people type it: case, a space or the dash between the halves are optional.
 _REF_CHARS = REFERENCE_ALPHABET + REFERENCE_ALPHABET.lower()
 REFERENCE_PATTERN = f"^[{_REF_CHARS}]{{4}}[- ]?[{_REF_CHARS}]{{4}}$"
+MANAGE_TOKEN = {
+    "X-Manage-Token": {
+        "schema": {"type": "string", "maxLength": 200},
+        "description": "The booking's manage token (`manage_token` of the booking's creation "
+        "or of a lookup); a caseworker's session may stand in for it where allowed.",
+    }
+}
+# The operations on a booking, reached from its creation with its reference and token.
+BOOKING_LINKS = {
+    name: {
+        "operationId": operation_id,
+        "parameters": {
+            "reference": "$response.body#/reference",
+            "header.X-Manage-Token": "$response.body#/manage_token",
+        },
+    }
+    for name, operation_id in [
+        ("GetBooking", "getBooking"),
+        ("CancelBooking", "cancelBooking"),
+        ("RescheduleBooking", "rescheduleBooking"),
+        ("EraseBooking", "eraseBooking"),
+    ]
+}
 REFERENCE_PARAMETER = {
     "schema": {"pattern": REFERENCE_PATTERN, "maxLength": 9, "example": "K7M2-9QXD"},
     "description": "Booking reference (`K7M2-9QXD`); case and the dash are optional.",
@@ -114,6 +137,22 @@ class Consent(Body):
 
 
 class BookingRequest(Body):
+    model_config = ConfigDict(
+        extra="ignore",
+        hide_input_in_errors=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "service": "jobcenter",
+                    "start": "2030-01-08T09:00:00+01:00",
+                    "citizen": {"name": "Anna Jensen", "phone": "20 30 40 50"},
+                    "language": "da",
+                    "channel": "web",
+                    "consents": [{"purpose": "booking", "text_version": 1}],
+                }
+            ]
+        },
+    )
     # in the order they are checked: the first wrong one is named in the 422
     citizen: CitizenDetails
     consents: list[Consent] = Field(
