@@ -114,6 +114,9 @@ class Config:
         self.ASSISTANT_SHIPPED_MODEL = _env(
             "ASSISTANT_SHIPPED_MODEL", str(ROOT / "models" / "borgerbooking.tar.gz")
         )
+        # Rasa's training cache, kept between trainings (a retraining after one FAQ edit reuses
+        # the policies); empty: <ASSISTANT_MODELS_DIR>/rasa-cache.
+        self.ASSISTANT_TRAIN_CACHE_DIR = _env("ASSISTANT_TRAIN_CACHE_DIR", "")
         self.ASSISTANT_TRAIN_TIMEOUT_SECONDS = _int("ASSISTANT_TRAIN_TIMEOUT_SECONDS", 3600)
         # A candidate is published when its macro-F1 >= the published model's - this tolerance.
         self.ASSISTANT_PUBLISH_TOLERANCE = float(_env("ASSISTANT_PUBLISH_TOLERANCE", "0.02"))

@@ -29,6 +29,7 @@ from booking.i18n import N_
 from booking.privacy import record_event
 from web.extensions import get_db, now
 
+CACHE_DIR_NAME = "rasa-cache"  # Rasa's training cache under ASSISTANT_MODELS_DIR by default
 TRY_ID_BYTES = 16
 MAX_TRY_LENGTH = 300
 
@@ -37,16 +38,18 @@ def training_settings() -> TrainingSettings:
     config = current_app.config
     bot_venv = Path(config["ASSISTANT_BOT_VENV"])
     project = Path(config["ASSISTANT_PROJECT_DIR"])
+    models_dir = Path(config["ASSISTANT_MODELS_DIR"])
     return TrainingSettings(
         rasa=bot_venv / "bin" / "rasa",
         project=project,
         domain=project / "domain.yml",
         config=Path(config["ASSISTANT_TRAIN_CONFIG"]),
-        models_dir=Path(config["ASSISTANT_MODELS_DIR"]),
+        models_dir=models_dir,
         shipped_data=Path(config["ASSISTANT_DATA_DIR"]),
         shipped_model=Path(config["ASSISTANT_SHIPPED_MODEL"]),
         held_out_file=Path(config["ASSISTANT_HELD_OUT_FILE"]),
         timeout_seconds=float(config["ASSISTANT_TRAIN_TIMEOUT_SECONDS"]),
+        cache_dir=Path(config.get("ASSISTANT_TRAIN_CACHE_DIR") or models_dir / CACHE_DIR_NAME),
     )
 
 

@@ -33,7 +33,8 @@ class AssistantIntent(Base):
     examples: Mapped[list[AssistantExample]] = relationship(
         back_populates="intent",
         cascade="all, delete-orphan",
-        order_by="AssistantExample.position",
+        # the id breaks ties, so the exported training data is the same on every export
+        order_by="(AssistantExample.position, AssistantExample.id)",
     )
     answers: Mapped[list[AssistantAnswer]] = relationship(
         back_populates="intent", cascade="all, delete-orphan"

@@ -6,6 +6,12 @@ subprocess: `rasa train` with the stored content written as a data directory, th
 is streamed to a file beside the model while progress is derived from it. A failure (a non-zero
 exit, a time-out, a stop) fails the training with the last lines of the log and touches nothing
 else: publishing is a separate, explicit step.
+
+`rasa train` keeps Rasa's training cache in `cache_dir` (`RASA_CACHE_DIRECTORY`), one directory
+for every training, so a retraining reuses each graph node whose inputs did not change (after an
+FAQ edit the policies; the NLU pipeline trains again, its data changed). Rasa fingerprints
+content, not paths, and the export writes unchanged content byte for byte the same, so the
+temporary data directory does not defeat the cache.
 """
 
 from __future__ import annotations
@@ -66,6 +72,14 @@ class TrainingSettings:
     held_out_file: Path
     env: Mapping[str, str] = field(default_factory=dict)
     timeout_seconds: float = 3600.0
+    # Rasa's training cache, kept between trainings; None: Rasa's default (.rasa/cache in project)
+    cache_dir: Path | None = None
+
+    def train_env(self) -> dict[str, str]:
+        """The environment `rasa train` gets on top of `env`: the persistent cache."""
+        if self.cache_dir is None:
+            return {}
+        return {"RASA_CACHE_DIRECTORY": str(self.cache_dir)}
 
     def files(self, training_id: int) -> dict[str, Path]:
         stem = self.models_dir / f"training-{training_id}"
@@ -177,7 +191,9 @@ class _Job:
         def on_line(line: str) -> None:  # in the reader thread: the main loop writes it
             self.share = TRAIN_START + (TRAIN_END - TRAIN_START) * progress.read(line)
 
-        self._run("rasa train", command, files["log_file"], on_line)
+        if s.cache_dir is not None:
+            s.cache_dir.mkdir(parents=True, exist_ok=True)
+        self._run("rasa train", command, files["log_file"], on_line, s.train_env())
         if not files["model_file"].exists():
             raise TrainingFailed("rasa train wrote no model.")
 
@@ -196,8 +212,16 @@ class _Job:
             raise TrainingFailed(f"rasa test nlu wrote no report for the {name} model.")
         return summarise_report(json.loads(report.read_text(encoding="utf-8")))
 
-    def _run(self, what: str, command: list[str], log_file: Path, on_line: Any) -> None:
+    def _run(
+        self,
+        what: str,
+        command: list[str],
+        log_file: Path,
+        on_line: Any,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> None:
         env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **self.settings.env}
+        env.update(extra_env or {})
         with log_file.open("a", encoding="utf-8") as log:
             log.write(f"$ {' '.join(command)}\n")
             log.flush()

@@ -2,7 +2,7 @@
 
 `import_shipped` fills the empty tables from `bot/data` once (the first start). From then on
 the database is what training uses: `write_training_data` writes a complete data directory for
-`rasa train --data <dir>`: the intents' phrasings (`nlu/intents.yml`, `nlu/faq.yml`) and the
+`rasa train --data <dir>`: the intents' phrasings (`nlu/dialogue.yml`, `nlu/faq.yml`) and the
 FAQ answers (`responses/faq.yml`) from the database, and everything administrators do not edit
 (rules, stories, synonyms, other responses) copied from the shipped data.
 """
@@ -103,7 +103,10 @@ def write_training_data(db: Session, target: Path, shipped: Path) -> None:
     _copy_unedited(shipped, target)
     nlu = target / "nlu"
     nlu.mkdir(parents=True, exist_ok=True)
-    (nlu / "intents.yml").write_text(
+    # Rasa reads a directory's files in name order: the dialogue's intents before the FAQ, as in
+    # bot/data (basics, booking, faq), so unchanged content gives Rasa the examples in the shipped
+    # order and trains the shipped model again (the order decides DIET's batches).
+    (nlu / "dialogue.yml").write_text(
         _nlu_file([i for i in intents if not i.is_faq]), encoding="utf-8"
     )
     (nlu / "faq.yml").write_text(_nlu_file([i for i in intents if i.is_faq]), encoding="utf-8")

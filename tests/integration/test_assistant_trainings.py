@@ -3,7 +3,9 @@ a real subprocess (a stand-in `rasa` that fails: the published model stays as it
 
 from __future__ import annotations
 
+import dataclasses
 import stat
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -165,3 +167,72 @@ def test_a_training_stopped_with_the_worker_fails_and_kills_rasa(
     status = run_training(db, training_id, _settings(tmp_path, slow), clock=lambda: NOW, stop=stop)
     assert status == TrainingStatus.FAILED
     assert "was stopped" in (_status(db, training_id).failure_reason or "")
+
+
+def _recording_rasa(directory: Path, record: Path) -> Path:
+    """A stand-in `rasa` that succeeds: `train` keeps a copy of the data it was given and the
+    cache directory it was told to use, and writes a model; `test nlu` writes a report."""
+    script = directory / "rasa"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import json, os, shutil, sys\n"
+        "from pathlib import Path\n"
+        "args = sys.argv[1:]\n"
+        "value = lambda flag: args[args.index(flag) + 1]\n"
+        f"record = Path({str(record)!r})\n"
+        "if args[0] == 'train':\n"
+        "    n = len(list(record.glob('data-*')))\n"
+        "    shutil.copytree(value('--data'), record / f'data-{n}')\n"
+        "    cache = os.environ.get('RASA_CACHE_DIRECTORY', '')\n"
+        "    (record / f'cache-{n}').write_text(cache)\n"
+        "    Path(value('--out'), value('--fixed-model-name') + '.tar.gz').write_bytes(b'model')\n"
+        "else:\n"
+        "    out = Path(value('--out'))\n"
+        "    out.mkdir(parents=True, exist_ok=True)\n"
+        "    report = {'greet': {'f1-score': 0.9, 'support': 3}, 'macro avg': {'f1-score': 0.9}}\n"
+        "    (out / 'intent_report.json').write_text(json.dumps(report))\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_every_training_keeps_rasas_cache_in_one_directory_and_exports_the_same_bytes(
+    db: Database, tmp_path: Path
+) -> None:
+    import_content(db)
+    record = tmp_path / "record"
+    record.mkdir()
+    shipped_model = tmp_path / "shipped.tar.gz"
+    shipped_model.write_bytes(b"shipped")
+    settings = dataclasses.replace(
+        _settings(tmp_path, _recording_rasa(tmp_path, record)),
+        shipped_model=shipped_model,
+        cache_dir=tmp_path / "candidates" / "rasa-cache",
+    )
+    for _ in range(2):
+        training_id = _queue(db)
+        with db.transaction() as session:
+            trainings.claim_next(session, now=NOW)
+        assert run_training(db, training_id, settings, clock=lambda: NOW) == "succeeded"
+
+    cache = str(tmp_path / "candidates" / "rasa-cache")
+    assert (record / "cache-0").read_text() == (record / "cache-1").read_text() == cache
+    assert Path(cache).is_dir()
+    first, second = _files(record / "data-0"), _files(record / "data-1")
+    assert "nlu/faq.yml" in first and "responses/faq.yml" in first
+    assert first == second  # unchanged content: the same bytes, the same fingerprints
+
+
+def test_without_a_cache_directory_rasa_train_gets_no_cache_variable(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, tmp_path / "rasa")
+    assert settings.train_env() == {}
+    cached = dataclasses.replace(settings, cache_dir=tmp_path / "cache")
+    assert cached.train_env() == {"RASA_CACHE_DIRECTORY": str(tmp_path / "cache")}

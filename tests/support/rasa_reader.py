@@ -1,9 +1,10 @@
 """Run in the bot's venv: what Rasa's own loader reads from a data directory, as JSON.
 
 `python rasa_reader.py <data dir>` prints {"intents": {name: [text, …]}, "entities":
-{text: [[start, end, entity, value], …]}, "responses": {name: [variation, …]}}; the examples
-are Rasa's texts with the annotations already parsed out, so two directories compare equal
-only when Rasa trains on the same thing.
+{text: [[start, end, entity, value], …]}, "responses": {name: [variation, …]}, "order": [text,
+…]}; the examples are Rasa's texts with the annotations already parsed out, so two directories
+compare equal only when Rasa trains on the same thing, in the same order (the order decides
+DIET's batches, so it decides the model).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def read(data_dir: str) -> dict:
         "responses": nlu.responses,
         "synonyms": nlu.entity_synonyms,
         "rules_and_stories": len(importer.get_stories().story_steps),
+        "order": [message.get("text") for message in nlu.training_examples],
     }
 
 

@@ -21,6 +21,7 @@ from tests.support.clock import NOW
 from tests.support.fake_rasa_api import TOKEN, FakeRasaApi, fake_rasa_api
 from tests.support.staff import ADMIN_EMAIL, make_user
 from tests.support.trainings import succeeded_training
+from web.trainings import training_settings
 
 API = "/api/v1/admin/assistant"
 
@@ -255,3 +256,14 @@ def test_a_candidates_answer_is_read_once_its_process_has_written_it(
     queued = call(client, "POST", "/trainings", api_key).get_json()["id"]
     no_model = call(client, "POST", f"/trainings/{queued}/try", api_key, {"text": "hej"})
     assert no_model.status_code == 404
+
+
+def test_trainings_keep_rasas_cache_under_the_models_directory_unless_configured(
+    build_app: Any, sqlite_url: str, tmp_path: Path
+) -> None:
+    default = build_app(sqlite_url, ASSISTANT_MODELS_DIR=str(tmp_path / "candidates"))
+    with default.app_context():
+        assert training_settings().cache_dir == tmp_path / "candidates" / "rasa-cache"
+    configured = build_app(sqlite_url, ASSISTANT_TRAIN_CACHE_DIR=str(tmp_path / "cache"))
+    with configured.app_context():
+        assert training_settings().cache_dir == tmp_path / "cache"
