@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.assistant import AssistantPublication, TrainingStatus, trainings
+from booking.assistant.models import AssistantTestPhrasing
 from booking.assistant.runner import TrainingSettings, run_training
 from booking.db import Database
 from booking.errors import InvalidState
@@ -187,6 +188,8 @@ def _recording_rasa(directory: Path, record: Path) -> Path:
         "    (record / f'cache-{n}').write_text(cache)\n"
         "    Path(value('--out'), value('--fixed-model-name') + '.tar.gz').write_bytes(b'model')\n"
         "else:\n"
+        "    with (record / 'evaluated.txt').open('a') as models:\n"
+        "        models.write(value('--model') + '\\n')\n"
         "    out = Path(value('--out'))\n"
         "    out.mkdir(parents=True, exist_ok=True)\n"
         "    report = {'greet': {'f1-score': 0.9, 'support': 3}, 'macro avg': {'f1-score': 0.9}}\n"
@@ -236,3 +239,36 @@ def test_without_a_cache_directory_rasa_train_gets_no_cache_variable(tmp_path: P
     assert settings.train_env() == {}
     cached = dataclasses.replace(settings, cache_dir=tmp_path / "cache")
     assert cached.train_env() == {"RASA_CACHE_DIRECTORY": str(tmp_path / "cache")}
+
+
+def test_the_published_model_is_evaluated_once_per_held_out_set(
+    db: Database, tmp_path: Path
+) -> None:
+    import_content(db)
+    record = tmp_path / "record"
+    record.mkdir()
+    shipped_model = tmp_path / "shipped.tar.gz"
+    shipped_model.write_bytes(b"shipped")
+    settings = dataclasses.replace(
+        _settings(tmp_path, _recording_rasa(tmp_path, record)), shipped_model=shipped_model
+    )
+
+    def train() -> trainings.AssistantTraining:
+        training_id = _queue(db)
+        with db.transaction() as session:
+            trainings.claim_next(session, now=NOW)
+        assert run_training(db, training_id, settings, clock=lambda: NOW) == "succeeded"
+        return _status(db, training_id)
+
+    first, second = train(), train()
+    evaluated = (record / "evaluated.txt").read_text().split()
+    assert evaluated.count(str(shipped_model)) == 1  # the second training reused the scores
+    assert len(evaluated) == 3  # and each candidate was measured
+    assert second.evaluation == {**first.evaluation, "macro_f1": second.evaluation["macro_f1"]}
+    assert "reused the evaluation of shipped.tar.gz" in Path(second.log_file or "").read_text()
+
+    with db.transaction() as session:  # a new test phrasing changes the held-out set
+        session.add(AssistantTestPhrasing(intent="greet", text="godmorgen med dig"))
+    train()
+    evaluated = (record / "evaluated.txt").read_text().split()
+    assert evaluated.count(str(shipped_model)) == 2
