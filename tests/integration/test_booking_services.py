@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from booking import bookings
 from booking.bookings import BookingRequest, ManageToken, StaffPrincipal, placement
@@ -26,15 +28,22 @@ from booking.errors import (
 from booking.models import (
     AuditEvent,
     Booking,
+    Caseworker,
     ConsentRecord,
     IdempotencyRecord,
     OneTimeCode,
     OutboxMessage,
+    Service,
 )
 from booking.notify import MemorySmsSender
 from booking.privacy import ConsentGiven
 from booking.slots import COPENHAGEN
-from tests.support.factories import make_caseworker, make_service, publish_demo_consent_texts
+from tests.support.factories import (
+    make_booking,
+    make_caseworker,
+    make_service,
+    publish_demo_consent_texts,
+)
 
 NOW = datetime(2030, 1, 7, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen
 TUESDAY_9 = datetime(2030, 1, 8, 9, 0, tzinfo=COPENHAGEN)
@@ -451,5 +460,56 @@ def test_on_postgresql_the_exclusion_constraint_catches_a_stale_read(
         with pytest.raises(SlotUnavailable):
             book(db, name="Carl Madsen")
         assert count(db, Booking) == 2
+    finally:
+        db.dispose()
+
+
+def _hold_caseworker_lock(db: Database, caseworker_id: int) -> tuple[Any, Any]:
+    """Another booking in progress on PostgreSQL: a transaction holding the caseworker's lock."""
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    connection.execute(
+        text("SELECT pg_advisory_xact_lock(:cls, :id)"),
+        {"cls": placement.CASEWORKER_LOCK_CLASS, "id": caseworker_id},
+    )
+    return connection, transaction
+
+
+def test_on_postgresql_a_booking_waits_for_a_caseworker_being_booked_and_then_takes_them(
+    postgres_url: str,
+) -> None:
+    db = Database(postgres_url)
+    try:
+        (only,) = setup_service(db, caseworkers=1)
+        connection, transaction = _hold_caseworker_lock(db, only)
+        threading.Timer(0.5, transaction.rollback).start()  # that booking gives up
+        created = book(db)
+        connection.close()
+        assert booking_row(db, created.reference).caseworker_id == only
+    finally:
+        db.dispose()
+
+
+def test_on_postgresql_a_booking_waiting_for_a_caseworker_who_gets_booked_is_told_409(
+    postgres_url: str,
+) -> None:
+    db = Database(postgres_url)
+    try:
+        (only,) = setup_service(db, caseworkers=1)
+        connection, transaction = _hold_caseworker_lock(db, only)
+
+        def other_booking_commits() -> None:
+            with db.transaction() as session:
+                service = session.scalars(select(Service)).one()
+                caseworker = session.get(Caseworker, only)
+                assert caseworker is not None
+                make_booking(session, service=service, caseworker=caseworker, start=TUESDAY_9)
+            transaction.commit()  # releases the lock after the meeting is stored
+
+        threading.Timer(0.5, other_booking_commits).start()
+        with pytest.raises(SlotUnavailable):
+            book(db)
+        connection.close()
+        assert count(db, Booking) == 1
     finally:
         db.dispose()
