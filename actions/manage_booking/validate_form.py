@@ -21,6 +21,10 @@ REFERENCE = re.compile(
     r"(?<![0-9A-Z])([2-9A-HJKMNP-TV-Z]{4})[\s-]?([2-9A-HJKMNP-TV-Z]{4})(?![0-9A-Z])"
 )
 CODE = re.compile(r"\b(\d{6})\b")
+# Intents that, in a message without a reference, are something else than the answer.
+NOT_A_REFERENCE = frozenset(
+    {"deny", "human_handoff", "faq", "bot_challenge", "keep_transcript", "drop_transcript"}
+)
 
 
 def find_reference(text: str) -> str | None:
@@ -33,6 +37,24 @@ def find_reference(text: str) -> str | None:
 class ValidateManageForm(BookingServiceForm):
     def name(self) -> str:
         return "validate_manage_form"
+
+    def extract_booking_reference(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """At its question, a message holding a reference answers it whatever the intent: a
+        reference is random letters and digits, and NLU's guess for "den er TPFB-2W75" has
+        been bot_challenge. Other text answers it unless it is a button or reads as a
+        question, a stop or a request for a person (then the rules answer and the form asks
+        again); the validator says when it holds no reference."""
+        text = (tracker.latest_message.get("text") or "").strip()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if tracker.get_slot("requested_slot") != "booking_reference" or not text:
+            return {}
+        if text.startswith("/"):
+            return {}
+        if find_reference(text) is None and intent in NOT_A_REFERENCE:
+            return {}
+        return {"booking_reference": text}
 
     def validate_booking_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

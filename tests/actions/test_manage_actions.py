@@ -5,9 +5,12 @@ Against the in-memory booking service; its SMS are read from `booking_api.sms`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.book_meeting import ActionSubmitBooking
@@ -23,6 +26,7 @@ from tests.actions.support import buttons, make_tracker, responses, run, slot_ev
 from tests.support.fake_booking_api import FakeBookingApi
 
 PHONE = "+4540506070"
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text("utf-8"))
 
 
 def book(api: FakeBookingApi, service="jobcenter", skip=0) -> str:
@@ -166,3 +170,48 @@ def test_a_lookup_while_the_service_is_down_asks_for_the_phone_again(service_dow
     )
     assert result == {"lookup_phone": None}
     assert responses(dispatcher.messages) == ["utter_service_down"]
+
+
+def _at_reference_question(text: str, intent: str) -> object:
+    return make_tracker(
+        {"requested_slot": "booking_reference", "manage_action": "cancel"},
+        text=text,
+        intent=intent,
+        active_loop="manage_form",
+    )
+
+
+def test_a_reference_at_its_question_is_read_whatever_intent_nlu_guessed(booking_api):
+    # "den er TPFB-2W75" was classified bot_challenge in CI, and the rule answered it instead
+    form = ValidateManageForm(booking_api)
+    for intent in ("bot_challenge", "faq", "deny", "out_of_scope", "human_handoff", "inform"):
+        for text in ("den er TPFB-2W75", "tpfb2w75", "Min reference er TPFB 2W75 tak"):
+            tracker = _at_reference_question(text, intent)
+            extracted = form.extract_booking_reference(CollectingDispatcher(), tracker, {})
+            assert extracted == {"booking_reference": text}, (text, intent)
+            events = asyncio.run(form.run(CollectingDispatcher(), tracker, DOMAIN))
+            assert slot_events(events).get("booking_reference") == "TPFB-2W75", (text, intent)
+
+
+def test_a_question_or_a_button_at_the_reference_question_is_not_taken_as_the_reference(
+    booking_api,
+):
+    form = ValidateManageForm(booking_api)
+    for text, intent in [
+        ("hvor finder jeg min reference?", "faq"),
+        ("er du en robot?", "bot_challenge"),
+        ('/inform{"service":"jobcenter"}', "inform"),
+    ]:
+        tracker = _at_reference_question(text, intent)
+        assert form.extract_booking_reference(CollectingDispatcher(), tracker, {}) == {}, text
+
+
+def test_the_reference_is_only_read_at_its_own_question(booking_api):
+    form = ValidateManageForm(booking_api)
+    tracker = make_tracker(
+        {"requested_slot": "lookup_phone", "booking_reference": "K7M2-9QXD"},
+        text="TPFB-2W75",
+        intent="inform",
+        active_loop="manage_form",
+    )
+    assert form.extract_booking_reference(CollectingDispatcher(), tracker, {}) == {}
