@@ -6,6 +6,7 @@ A matching code gives a manage token; the code itself is never kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -21,10 +22,25 @@ REFERENCE = re.compile(
     r"(?<![0-9A-Z])([2-9A-HJKMNP-TV-Z]{4})[\s-]?([2-9A-HJKMNP-TV-Z]{4})(?![0-9A-Z])"
 )
 CODE = re.compile(r"\b(\d{6})\b")
-# Intents that, in a message without a reference, are something else than the answer.
+# Intents that, in a message not shaped like the answer, are something else than the answer.
 NOT_A_REFERENCE = frozenset(
     {"deny", "human_handoff", "faq", "bot_challenge", "keep_transcript", "drop_transcript"}
 )
+NOT_AN_ANSWER = NOT_A_REFERENCE | {"goodbye", "book_meeting"}
+
+
+def answer_at_question(
+    tracker: Tracker, slot: str, shaped: Callable[[str], bool], others: frozenset[str]
+) -> dict[str, Any]:
+    """{slot: text} when the latest message, at `slot`'s question, answers it (the comment in
+    `ValidateManageForm` says when)."""
+    text = (tracker.latest_message.get("text") or "").strip()
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if tracker.get_slot("requested_slot") != slot or not text or text.startswith("/"):
+        return {}
+    if not shaped(text) and intent in others:
+        return {}
+    return {slot: text}
 
 
 def find_reference(text: str) -> str | None:
@@ -38,23 +54,32 @@ class ValidateManageForm(BookingServiceForm):
     def name(self) -> str:
         return "validate_manage_form"
 
+    # The form's answers are read at their own question (custom slot mappings): a message
+    # shaped like the answer (a reference, digits) answers it whatever intent NLU guessed, since
+    # a reference is random letters and digits and "den er TPFB-2W75" has read as bot_challenge.
+    # Other text answers it unless it is a button or an intent that is something else (then the
+    # rules answer and the form asks again); the validators say what is wrong with an answer.
     def extract_booking_reference(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """At its question, a message holding a reference answers it whatever the intent: a
-        reference is random letters and digits, and NLU's guess for "den er TPFB-2W75" has
-        been bot_challenge. Other text answers it unless it is a button or reads as a
-        question, a stop or a request for a person (then the rules answer and the form asks
-        again); the validator says when it holds no reference."""
-        text = (tracker.latest_message.get("text") or "").strip()
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if tracker.get_slot("requested_slot") != "booking_reference" or not text:
-            return {}
-        if text.startswith("/"):
-            return {}
-        if find_reference(text) is None and intent in NOT_A_REFERENCE:
-            return {}
-        return {"booking_reference": text}
+        return answer_at_question(
+            tracker, "booking_reference", lambda t: find_reference(t) is not None, NOT_A_REFERENCE
+        )
+
+    def extract_lookup_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return answer_at_question(
+            tracker, "lookup_phone", lambda t: any(c.isdigit() for c in t), NOT_AN_ANSWER
+        )
+
+    def extract_lookup_code(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return answer_at_question(
+            tracker, "lookup_code", lambda t: CODE.search(t.replace(" ", "")) is not None,
+            NOT_AN_ANSWER,
+        )  # fmt: skip
 
     def validate_booking_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

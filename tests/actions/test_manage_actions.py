@@ -215,3 +215,23 @@ def test_the_reference_is_only_read_at_its_own_question(booking_api):
         active_loop="manage_form",
     )
     assert form.extract_booking_reference(CollectingDispatcher(), tracker, {}) == {}
+
+
+def test_the_phone_and_the_code_at_their_questions_are_read_whatever_intent_nlu_guessed(
+    booking_api,
+):
+    form = ValidateManageForm(booking_api)
+    for slot, text in [("lookup_phone", "42 42 42 42"), ("lookup_code", "123 456")]:
+        for intent in ("bot_challenge", "faq", "deny", "goodbye", "inform"):
+            tracker = make_tracker(
+                {"requested_slot": slot, "booking_reference": "K7M2-9QXD"},
+                text=text,
+                intent=intent,
+                active_loop="manage_form",
+            )
+            extract = getattr(form, f"extract_{slot}")
+            assert extract(CollectingDispatcher(), tracker, {}) == {slot: text}, (slot, intent)
+        stop = make_tracker(
+            {"requested_slot": slot}, text="nej tak", intent="deny", active_loop="manage_form"
+        )
+        assert getattr(form, f"extract_{slot}")(CollectingDispatcher(), stop, {}) == {}
