@@ -28,8 +28,7 @@ from bench.pgwait import LockWaitSampler
 from bench.server import AppServer
 from bench.stats import Figures, render
 from booking.db import Database
-from booking.models import Booking, BookingStatus, ConsentText, OutboxMessage, Service
-from web.cli import upgrade_database
+from booking.models import Booking, BookingStatus, OutboxMessage, Service
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,20 +94,7 @@ def _load_on_postgres(workdir: Path, now: datetime, args: argparse.Namespace) ->
 def _load_backend(
     label: str, url: str, workdir: Path, now: datetime, args: argparse.Namespace
 ) -> list[Figures]:
-    upgrade_database(url)
-    database = Database(url)
-    try:
-        with database.transaction() as session:
-            dataset.build(session, now=now)
-            consent_version = session.scalars(
-                select(ConsentText.version).where(
-                    ConsentText.purpose == "booking",
-                    ConsentText.language == "da",
-                    ConsentText.active.is_(True),
-                )
-            ).one()
-    finally:
-        database.dispose()
+    consent_version = dataset.prepare(url, now)
 
     log = workdir / f"gunicorn-{label.lower()}.log"
     with AppServer(url, workers=args.workers, log_path=log) as server:

@@ -17,9 +17,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from booking.db import Database
 from booking.demo import seed_demo
-from booking.models import Booking, Caseworker, Service, WorkingHours
+from booking.models import Booking, Caseworker, ConsentText, Service, WorkingHours
 from booking.slots import COPENHAGEN, ServiceRules, local_date
+from web.cli import upgrade_database
 
 CASEWORKERS = 20
 BOOKINGS = 2_000
@@ -34,6 +36,25 @@ class Dataset:
     search_to: date  # the Sunday four weeks later
     now: datetime  # the clock the slot search runs at
     bookings: int
+
+
+def prepare(url: str, now: datetime) -> int:
+    """Migrate the empty database at `url` and `build` the dataset in it; returns the version
+    of the Danish booking consent text, which every booking request of the load names."""
+    upgrade_database(url)
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            build(session, now=now)
+            return session.scalars(
+                select(ConsentText.version).where(
+                    ConsentText.purpose == "booking",
+                    ConsentText.language == "da",
+                    ConsentText.active.is_(True),
+                )
+            ).one()
+    finally:
+        database.dispose()
 
 
 def build(

@@ -20,30 +20,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bench import dataset, load
 from bench.server import SERVICE_TOKEN
-from booking.db import Database
-from booking.models import ConsentText
-from web.cli import upgrade_database
-
-
-def _prepare(url: str, now: datetime) -> int:
-    upgrade_database(url)
-    database = Database(url)
-    try:
-        with database.transaction() as session:
-            dataset.build(session, now=now)
-            return session.scalars(
-                select(ConsentText.version).where(
-                    ConsentText.purpose == "booking",
-                    ConsentText.language == "da",
-                    ConsentText.active.is_(True),
-                )
-            ).one()
-    finally:
-        database.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
     with tempfile.TemporaryDirectory() as workdir:
         url = args.database or f"sqlite:///{Path(workdir) / 'profile.db'}"
-        consent_version = _prepare(url, now)
+        consent_version = dataset.prepare(url, now)
         os.environ.update(
             {
                 "BORGERBOOKING_ENV": "production",

@@ -199,6 +199,29 @@ def _recording_rasa(directory: Path, record: Path) -> Path:
     return script
 
 
+def _recording(tmp_path: Path, **changes: object) -> tuple[TrainingSettings, Path]:
+    """Settings with the recording stand-in `rasa` (and what it records) and a shipped model
+    of its own."""
+    record = tmp_path / "record"
+    record.mkdir()
+    shipped_model = tmp_path / "shipped.tar.gz"
+    shipped_model.write_bytes(b"shipped")
+    rasa = _recording_rasa(tmp_path, record)
+    settings = dataclasses.replace(
+        _settings(tmp_path, rasa), shipped_model=shipped_model, **changes
+    )
+    return settings, record
+
+
+def _train(db: Database, settings: TrainingSettings) -> trainings.AssistantTraining:
+    """Queue, claim and run one training that must succeed; returns it as stored."""
+    training_id = _queue(db)
+    with db.transaction() as session:
+        trainings.claim_next(session, now=NOW)
+    assert run_training(db, training_id, settings, clock=lambda: NOW) == "succeeded"
+    return _status(db, training_id)
+
+
 def _files(directory: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(directory)): path.read_bytes()
@@ -211,20 +234,9 @@ def test_every_training_keeps_rasas_cache_in_one_directory_and_exports_the_same_
     db: Database, tmp_path: Path
 ) -> None:
     import_content(db)
-    record = tmp_path / "record"
-    record.mkdir()
-    shipped_model = tmp_path / "shipped.tar.gz"
-    shipped_model.write_bytes(b"shipped")
-    settings = dataclasses.replace(
-        _settings(tmp_path, _recording_rasa(tmp_path, record)),
-        shipped_model=shipped_model,
-        cache_dir=tmp_path / "candidates" / "rasa-cache",
-    )
+    settings, record = _recording(tmp_path, cache_dir=tmp_path / "candidates" / "rasa-cache")
     for _ in range(2):
-        training_id = _queue(db)
-        with db.transaction() as session:
-            trainings.claim_next(session, now=NOW)
-        assert run_training(db, training_id, settings, clock=lambda: NOW) == "succeeded"
+        _train(db, settings)
 
     cache = str(tmp_path / "candidates" / "rasa-cache")
     assert (record / "cache-0").read_text() == (record / "cache-1").read_text() == cache
@@ -245,22 +257,9 @@ def test_the_published_model_is_evaluated_once_per_held_out_set(
     db: Database, tmp_path: Path
 ) -> None:
     import_content(db)
-    record = tmp_path / "record"
-    record.mkdir()
-    shipped_model = tmp_path / "shipped.tar.gz"
-    shipped_model.write_bytes(b"shipped")
-    settings = dataclasses.replace(
-        _settings(tmp_path, _recording_rasa(tmp_path, record)), shipped_model=shipped_model
-    )
-
-    def train() -> trainings.AssistantTraining:
-        training_id = _queue(db)
-        with db.transaction() as session:
-            trainings.claim_next(session, now=NOW)
-        assert run_training(db, training_id, settings, clock=lambda: NOW) == "succeeded"
-        return _status(db, training_id)
-
-    first, second = train(), train()
+    settings, record = _recording(tmp_path)
+    shipped_model = settings.shipped_model
+    first, second = _train(db, settings), _train(db, settings)
     evaluated = (record / "evaluated.txt").read_text().split()
     assert evaluated.count(str(shipped_model)) == 1  # the second training reused the scores
     assert len(evaluated) == 3  # and each candidate was measured
@@ -269,6 +268,6 @@ def test_the_published_model_is_evaluated_once_per_held_out_set(
 
     with db.transaction() as session:  # a new test phrasing changes the held-out set
         session.add(AssistantTestPhrasing(intent="greet", text="godmorgen med dig"))
-    train()
+    _train(db, settings)
     evaluated = (record / "evaluated.txt").read_text().split()
     assert evaluated.count(str(shipped_model)) == 2

@@ -95,3 +95,13 @@ def fake_rasa_api() -> Iterator[FakeRasaApi]:
     with running(ThreadingHTTPServer, _handler(fake)) as url:
         fake.url = url
         yield fake
+
+
+def assistant_settings(rasa: FakeRasaApi, models_dir: Path) -> dict[str, Any]:
+    """The app's settings for the assistant's Rasa servers, answered by `rasa`."""
+    return {
+        "RASA_URLS": [rasa.url],
+        "RASA_TOKEN": TOKEN,
+        "ASSISTANT_MODELS_DIR": str(models_dir),
+        "RASA_LOAD_TIMEOUT_SECONDS": 5,
+    }

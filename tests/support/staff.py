@@ -16,6 +16,7 @@ from booking.db import Database
 from booking.demo import seed_demo
 from booking.models import Booking, Caseworker, ConsentRecord, OutboxMessage, Role, Service
 from booking.staff import accounts
+from booking.staff.api_keys import create_api_key_for_email
 from tests.support.clock import NOW
 
 PASSWORD = "korrekt hest batteri"
@@ -142,3 +143,10 @@ def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None, **k
     """POST a form with a valid CSRF token from a page the user can see."""
     token = csrf_token(client, kw.pop("token_from", "/account/password"))
     return client.post(path, data={**(data or {}), "csrf_token": token}, **kw)
+
+
+def admin_api_key(db: Database, *, name: str = "test") -> str:
+    """An administrator (ADMIN_EMAIL) and a new API key of theirs; returns its secret."""
+    make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
+    with db.transaction() as session:
+        return create_api_key_for_email(session, ADMIN_EMAIL, name=name, now=NOW).secret

@@ -12,9 +12,7 @@ from sqlalchemy import select
 
 from booking.db import Database
 from booking.models import ConsentRecord, ConsentText
-from booking.staff import create_api_key, find_user_by_email
-from tests.support.clock import NOW
-from tests.support.staff import ADMIN_EMAIL, make_booking, make_user, post
+from tests.support.staff import admin_api_key, make_booking, post
 
 PAGE = "/admin/consent-texts"
 API = "/api/v1/admin/consent-texts"
@@ -100,11 +98,7 @@ def test_the_text_in_force_is_not_published_again(admin: FlaskClient, db: Databa
 
 @pytest.fixture
 def api_key(db: Database, staff: int) -> str:
-    make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
-    with db.transaction() as session:
-        user = find_user_by_email(session, ADMIN_EMAIL)
-        assert user is not None
-        return create_api_key(session, user, name="test", now=NOW).secret
+    return admin_api_key(db)
 
 
 def _call(client: FlaskClient, method: str, key: str, body: Any = None) -> Any:

@@ -13,10 +13,9 @@ from flask.testing import FlaskClient
 from booking.db import Database
 from booking.models import OutboxMessage
 from booking.settings import defaults_from_config, update_municipality
-from booking.staff import create_api_key, find_user_by_email
 from tests.support.api import create, prepare
 from tests.support.clock import NOW
-from tests.support.staff import ADMIN_EMAIL, make_user, post
+from tests.support.staff import admin_api_key, post
 
 PAGE = "/admin/municipality"
 API = "/api/v1/admin/municipality"
@@ -108,11 +107,7 @@ def test_a_broken_rule_is_shown_beside_its_field_and_nothing_changes(
 
 @pytest.fixture
 def api_key(db: Database, staff: int) -> str:
-    make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
-    with db.transaction() as session:
-        user = find_user_by_email(session, ADMIN_EMAIL)
-        assert user is not None
-        return create_api_key(session, user, name="test", now=NOW).secret
+    return admin_api_key(db)
 
 
 def _call(client: FlaskClient, method: str, key: str, body: Any = None) -> Any:

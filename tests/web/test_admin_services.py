@@ -13,9 +13,7 @@ from flask.testing import FlaskClient
 
 from booking.db import Database
 from booking.models import Service
-from booking.staff import create_api_key, find_user_by_email
-from tests.support.clock import NOW
-from tests.support.staff import ADMIN_EMAIL, make_user, post
+from tests.support.staff import ADMIN_EMAIL, admin_api_key, post
 
 SERVICES = "/api/v1/admin/services"
 
@@ -54,11 +52,7 @@ def _service(db: Database, code: str = "jobcenter") -> Service:
 
 @pytest.fixture
 def api_key(db: Database, staff: int) -> str:
-    make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
-    with db.transaction() as session:
-        user = find_user_by_email(session, ADMIN_EMAIL)
-        assert user is not None
-        return create_api_key(session, user, name="test", now=NOW).secret
+    return admin_api_key(db)
 
 
 def _call(client: FlaskClient, method: str, path: str, key: str, body: Any = None) -> Any:

@@ -15,11 +15,9 @@ from flask.testing import FlaskClient
 from booking.assistant import AssistantPublication
 from booking.db import Database
 from booking.models import AuditEvent
-from booking.staff import create_api_key, find_user_by_email
 from tests.support.assistant import faq_payload
-from tests.support.clock import NOW
-from tests.support.fake_rasa_api import TOKEN, FakeRasaApi, fake_rasa_api
-from tests.support.staff import ADMIN_EMAIL, make_user
+from tests.support.fake_rasa_api import FakeRasaApi, assistant_settings, fake_rasa_api
+from tests.support.staff import ADMIN_EMAIL, admin_api_key
 from tests.support.trainings import succeeded_training
 from web.trainings import training_settings
 
@@ -34,21 +32,12 @@ def rasa() -> Iterator[FakeRasaApi]:
 
 @pytest.fixture
 def app_settings(rasa: FakeRasaApi, tmp_path: Path) -> dict[str, Any]:
-    return {
-        "RASA_URLS": [rasa.url],
-        "RASA_TOKEN": TOKEN,
-        "ASSISTANT_MODELS_DIR": str(tmp_path / "candidates"),
-        "RASA_LOAD_TIMEOUT_SECONDS": 5,
-    }
+    return assistant_settings(rasa, tmp_path / "candidates")
 
 
 @pytest.fixture
 def api_key(db: Database, staff: int) -> str:
-    make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
-    with db.transaction() as session:
-        user = find_user_by_email(session, ADMIN_EMAIL)
-        assert user is not None
-        return create_api_key(session, user, name="test", now=NOW).secret
+    return admin_api_key(db)
 
 
 def call(client: FlaskClient, method: str, path: str, key: str, body: Any = None) -> Any:

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from booking.db import Database
-from tests.support.fake_rasa_api import TOKEN, FakeRasaApi, fake_rasa_api
+from tests.support.fake_rasa_api import TOKEN, FakeRasaApi, assistant_settings, fake_rasa_api
 from tests.support.staff import post
 from tests.support.trainings import succeeded_training
 
@@ -36,12 +36,7 @@ def rasa() -> Iterator[FakeRasaApi]:
 
 @pytest.fixture
 def app_settings(rasa: FakeRasaApi, tmp_path: Path) -> dict[str, Any]:
-    return {
-        "RASA_URLS": [rasa.url],
-        "RASA_TOKEN": TOKEN,
-        "ASSISTANT_MODELS_DIR": str(tmp_path / "candidates"),
-        "RASA_LOAD_TIMEOUT_SECONDS": 5,
-    }
+    return assistant_settings(rasa, tmp_path / "candidates")
 
 
 @pytest.fixture

@@ -12,10 +12,8 @@ from flask.testing import FlaskClient
 
 from booking.bookings.tokens import new_reference
 from booking.db import Database
-from booking.staff import create_api_key, find_user_by_email
 from tests.support.api import booking_body, create, error, prepare
-from tests.support.clock import NOW
-from tests.support.staff import ADMIN_EMAIL, make_user
+from tests.support.staff import admin_api_key
 from web.api.contract import field_name
 from web.api.schemas import BookingRequest
 
@@ -145,11 +143,7 @@ def test_field_names_follow_the_old_form() -> None:
 
 @pytest.fixture
 def admin_key(client: FlaskClient, db: Database, staff: int) -> str:
-    make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
-    with db.transaction() as session:
-        user = find_user_by_email(session, ADMIN_EMAIL)
-        assert user is not None
-        return create_api_key(session, user, name="test", now=NOW).secret
+    return admin_api_key(db)
 
 
 def test_what_the_fuzz_found_in_the_admin_api_is_a_4xx(client: FlaskClient, admin_key: str):

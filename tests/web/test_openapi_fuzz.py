@@ -24,11 +24,9 @@ from flask import Flask
 from hypothesis import HealthCheck, settings
 
 from booking.db import Database
-from booking.staff import create_api_key, find_user_by_email
 from tests.support.app import database_of
-from tests.support.clock import NOW
-from tests.support.fake_rasa_api import TOKEN, FakeRasaApi, fake_rasa_api
-from tests.support.staff import ADMIN_EMAIL, make_user
+from tests.support.fake_rasa_api import FakeRasaApi, assistant_settings, fake_rasa_api
+from tests.support.staff import admin_api_key
 from web import create_app
 
 pytestmark = pytest.mark.slow
@@ -71,20 +69,13 @@ def rasa() -> Iterator[FakeRasaApi]:
 def app_settings(rasa: FakeRasaApi, tmp_path: Path) -> dict[str, Any]:
     return {
         "SERVICE_TOKENS": [SERVICE_TOKEN],
-        "RASA_URLS": [rasa.url],
-        "RASA_TOKEN": TOKEN,
-        "ASSISTANT_MODELS_DIR": str(tmp_path / "candidates"),
-        "RASA_LOAD_TIMEOUT_SECONDS": 5,
+        **assistant_settings(rasa, tmp_path / "candidates"),
     }
 
 
 @pytest.fixture
 def admin_key(db: Database, staff: int) -> str:
-    make_user(db, email=ADMIN_EMAIL, role="admin", caseworker_email=None)
-    with db.transaction() as session:
-        user = find_user_by_email(session, ADMIN_EMAIL)
-        assert user is not None
-        return create_api_key(session, user, name="fuzz", now=NOW).secret
+    return admin_api_key(db, name="fuzz")
 
 
 def _document_app() -> Flask:
