@@ -16,7 +16,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
 from booking.errors import IdempotencyConflict, ValidationFailed
@@ -28,6 +28,12 @@ MAX_KEY_LENGTH = 200
 MAX_SCOPE_LENGTH = 64
 # Namespace for PostgreSQL advisory locks taken on a key (see `lock_key`).
 ADVISORY_LOCK_CLASS = 7301
+# Built once: a statement object keeps its cache key, so it is not built or keyed again.
+_LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
+_FIND = select(IdempotencyRecord).where(
+    IdempotencyRecord.scope == bindparam("scope"), IdempotencyRecord.key == bindparam("key")
+)
+_SAVE = insert(IdempotencyRecord.__table__)
 
 
 class ResponseCipher:
@@ -86,10 +92,7 @@ def lock_key(session: Session, scope: str, key: str) -> None:
         return
     digest = hashlib.sha256(f"{scope_id(scope)}\x00{key}".encode()).digest()
     lock_id = int.from_bytes(digest[:4], "big", signed=True)
-    session.execute(
-        text("SELECT pg_advisory_xact_lock(:cls, :id)"),
-        {"cls": ADVISORY_LOCK_CLASS, "id": lock_id},
-    )
+    session.execute(_LOCK, {"cls": ADVISORY_LOCK_CLASS, "id": lock_id})
 
 
 def find_response(
@@ -105,11 +108,7 @@ def find_response(
 
     Raises `IdempotencyConflict` when the key was used for a different request.
     """
-    record = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope_id(scope), IdempotencyRecord.key == key
-        )
-    )
+    record = session.scalar(_FIND, {"scope": scope_id(scope), "key": key})
     if record is None:
         return None
     if record.expires_at <= now:
@@ -139,17 +138,17 @@ def save_response(
     response: dict[str, Any],
     booking_id: int | None,
     now: datetime,
-) -> IdempotencyRecord:
-    """Store the first response to (scope, key) in the caller's transaction."""
-    record = IdempotencyRecord(
-        scope=scope_id(scope),
-        key=key,
-        request_hash=fingerprint,
-        booking_id=booking_id,
-        response_encrypted=cipher.encrypt(response),
-        created_at=now,
-        expires_at=now + RECORD_LIFETIME,
+) -> None:
+    """Store the first response to (scope, key) in the caller's transaction (one INSERT)."""
+    session.execute(
+        _SAVE,
+        {
+            "scope": scope_id(scope),
+            "key": key,
+            "request_hash": fingerprint,
+            "booking_id": booking_id,
+            "response_encrypted": cipher.encrypt(response),
+            "created_at": now,
+            "expires_at": now + RECORD_LIFETIME,
+        },
     )
-    session.add(record)
-    session.flush()
-    return record

@@ -31,6 +31,7 @@ from booking.slots import (
     schedules_in_window,
     service_schedule,
 )
+from booking.slots.cache import ServiceSchedule
 
 CASEWORKER_LOCK_CLASS = 7302
 # how long a booking on PostgreSQL waits while every free caseworker is being booked by others
@@ -51,14 +52,17 @@ def place(
     exclude_booking_id: int | None = None,
     prefer: int | None = None,
     mode: str | None = None,
+    schedule: ServiceSchedule | None = None,
 ) -> Booking:
     """Write the booking at `start` for a free caseworker (`write(caseworker_id)`), or raise.
 
     InvalidStart when nobody works then at all (in `mode`, when given), SlotUnavailable when
     everyone is taken; `prefer` (rescheduling) keeps the booking's caseworker when they are free.
+    `schedule` is the service's cached schedule when the caller has just read it.
     """
     window = Interval(start, start + rules.duration)
-    schedule = service_schedule(session, service)
+    if schedule is None or schedule.id != service.id:
+        schedule = service_schedule(session, service)
 
     def free(only: int | None = None) -> list[int]:
         """The caseworkers (or just `only`) free at `start` now; raises when there is none."""

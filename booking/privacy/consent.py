@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.errors import ConsentMissing, ValidationFailed
 from booking.i18n import N_
@@ -24,6 +25,14 @@ class ConsentGiven:
 
     purpose: str
     text_version: int
+
+
+@dataclass(frozen=True)
+class TextInForce:
+    """The active version of a purpose's consent text in one language, as a record cites it."""
+
+    version: int
+    text_hash: str
 
 
 def text_hash(text: str) -> str:
@@ -68,6 +77,14 @@ def active_texts(session: Session, language: str) -> list[ConsentText]:
     )
 
 
+def texts_in_force(session: Session, language: str) -> dict[str, TextInForce]:
+    """The active version of each purpose's text in `language`, by purpose."""
+    return {
+        t.purpose: TextInForce(version=t.version, text_hash=t.text_hash)
+        for t in active_texts(session, language)
+    }
+
+
 def record_consents(
     session: Session,
     booking: Booking,
@@ -75,11 +92,15 @@ def record_consents(
     *,
     channel: str,
     now: datetime,
+    in_force: Mapping[str, TextInForce] | None = None,
 ) -> list[ConsentRecord]:
     """Check the consents against the texts in force and append one record per purpose.
 
     The `booking` purpose is required; a version that is not the active one for the booking's
     language is refused, so we never record agreement to a text the citizen was not shown.
+    `in_force` is `texts_in_force` for the booking's language when the caller has it (from
+    the process's cache, current as of this transaction); else it is read here. The records
+    are inserted at once (one statement) and added to `booking.consents` as loaded.
     """
     by_purpose: dict[str, ConsentGiven] = {}
     for item in given:
@@ -96,8 +117,8 @@ def record_consents(
             N_("You must accept the booking terms (consent purpose 'booking')."),
             field="consents",
         )
-    active = {t.purpose: t for t in active_texts(session, booking.language)}
-    records = []
+    active = texts_in_force(session, booking.language) if in_force is None else in_force
+    rows = []
     for purpose, item in sorted(by_purpose.items()):
         text = active.get(purpose)
         if text is None or text.version != item.text_version:
@@ -106,17 +127,26 @@ def record_consents(
                 field="consents",
                 purpose=purpose,
             )
-        record = ConsentRecord(
-            booking=booking,
-            purpose=purpose,
-            language=booking.language,
-            text_version=text.version,
-            text_hash=text.text_hash,
-            channel=channel,
-            given_at=now,
+        rows.append(
+            {
+                "purpose": purpose,
+                "language": booking.language,
+                "text_version": text.version,
+                "text_hash": text.text_hash,
+                "channel": channel,
+                "given_at": now,
+            }
         )
-        session.add(record)
-        records.append(record)
+    if booking.id is None:
+        session.flush()  # the records point at the booking by id
+    records = list(
+        session.scalars(
+            insert(ConsentRecord).returning(ConsentRecord, sort_by_parameter_order=True),
+            [{"booking_id": booking.id, **row} for row in rows],
+        )
+    )
+    if "consents" in booking.__dict__:  # loaded (a new booking's is known empty): keep it true
+        set_committed_value(booking, "consents", [*booking.consents, *records])
     return records
 
 
