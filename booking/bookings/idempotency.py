@@ -11,12 +11,12 @@ import base64
 import hashlib
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import Table, bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
 from booking.errors import IdempotencyConflict, ValidationFailed
@@ -33,7 +33,7 @@ _LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
 _FIND = select(IdempotencyRecord).where(
     IdempotencyRecord.scope == bindparam("scope"), IdempotencyRecord.key == bindparam("key")
 )
-_SAVE = insert(IdempotencyRecord.__table__)
+_SAVE = insert(cast(Table, IdempotencyRecord.__table__))
 
 
 class ResponseCipher:
