@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select, text
+from sqlalchemy import and_, bindparam, case, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -153,20 +153,16 @@ def _write_guarded(
     return booking
 
 
+_LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:cls, :id)")
+
+
 def _lock(session: Session, caseworker_id: int) -> None:
-    session.execute(
-        text("SELECT pg_advisory_xact_lock(:cls, :id)"),
-        {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
-    )
+    session.execute(_LOCK, {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id})
 
 
 def _try_lock(session: Session, caseworker_id: int) -> bool:
-    return bool(
-        session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:cls, :id)"),
-            {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
-        )
-    )
+    return bool(session.scalar(_TRY_LOCK, {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id}))
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -185,22 +181,44 @@ def _least_loaded_first(
         return []
     day = start.astimezone(COPENHAGEN).date()
     monday = day - timedelta(days=day.weekday())
-    day_start, day_end = local_midnight(day), local_midnight(day + timedelta(1))
-    on_day = and_(Booking.start_at >= day_start, Booking.start_at < day_end)
-    # one query for both counts: the week's bookings, and those of them on the day
     rows = session.execute(
-        select(
-            Booking.caseworker_id,
-            func.sum(case((on_day, 1), else_=0)),
-            func.count(),
-        )
-        .where(
-            Booking.caseworker_id.in_(candidates),
-            Booking.status == BookingStatus.CONFIRMED.value,
-            Booking.start_at >= local_midnight(monday),
-            Booking.start_at < local_midnight(monday + timedelta(7)),
-        )
-        .group_by(Booking.caseworker_id)
+        _LOAD,
+        {
+            "ids": list(candidates),
+            "day_start": local_midnight(day),
+            "day_end": local_midnight(day + timedelta(1)),
+            "week_start": local_midnight(monday),
+            "week_end": local_midnight(monday + timedelta(7)),
+        },
     )
     load = {int(cw): (int(day_count), int(week_count)) for cw, day_count, week_count in rows}
     return sorted(candidates, key=lambda c: (c != prefer, *load.get(c, (0, 0)), c))
+
+
+# One query for both counts: the week's bookings, and those of them on the day. Built once, so
+# it is neither built nor keyed again for every booking.
+_LOAD = (
+    select(
+        Booking.caseworker_id,
+        func.sum(
+            case(
+                (
+                    and_(
+                        Booking.start_at >= bindparam("day_start"),
+                        Booking.start_at < bindparam("day_end"),
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        ),
+        func.count(),
+    )
+    .where(
+        Booking.caseworker_id.in_(bindparam("ids", expanding=True)),
+        Booking.status == BookingStatus.CONFIRMED.value,
+        Booking.start_at >= bindparam("week_start"),
+        Booking.start_at < bindparam("week_end"),
+    )
+    .group_by(Booking.caseworker_id)
+)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, String, select, type_coerce
+from sqlalchemy import ColumnElement, DateTime, String, bindparam, select, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -82,28 +82,20 @@ def schedules_in_window(
     rules = schedule.rules
     lo = window.start - rules.buffer
     hi = window.end + rules.duration + rules.buffer
-    # Plain column queries, not ORM objects, with the ids as literals: both are answered
-    # from the (caseworker_id, end_at, ...) indexes alone.
+    # Plain column queries, not ORM objects, built once (`_ABSENCES`, `_BUSY`): both are
+    # answered from the (caseworker_id, end_at, ...) indexes alone.
     absences: dict[int, list[Interval]] = defaultdict(list)
-    for cw_id, start, end in session.execute(
-        select(Absence.caseworker_id, _moment(Absence.start_at), _moment(Absence.end_at)).where(
-            Absence.caseworker_id.in_(ids), Absence.end_at > lo, Absence.start_at < hi
-        )
-    ):
+    for cw_id, start, end in session.execute(_ABSENCES, {"ids": ids, "lo": lo, "hi": hi}):
         absences[cw_id].append(Interval(start, end))
 
-    bookings = select(
-        Booking.caseworker_id, _moment(Booking.start_at), _moment(Booking.end_at)
-    ).where(
-        Booking.caseworker_id.in_(ids),
-        Booking.end_at > lo,
-        Booking.start_at < hi,
-        Booking.status == BookingStatus.CONFIRMED.value,
-    )
-    if exclude_booking_id is not None:
-        bookings = bookings.where(Booking.id != exclude_booking_id)
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for cw_id, start, end in session.execute(bookings):
+    if exclude_booking_id is None:
+        bookings = session.execute(_BUSY, {"ids": ids, "lo": lo, "hi": hi})
+    else:
+        bookings = session.execute(
+            _BUSY_EXCEPT, {"ids": ids, "lo": lo, "hi": hi, "exclude": exclude_booking_id}
+        )
+    for cw_id, start, end in bookings:
         busy[cw_id].append(Interval(start, end))
 
     return [
@@ -193,3 +185,19 @@ def _moment(column: InstrumentedAttribute[datetime]) -> ColumnElement[datetime]:
 
 def _by_start(interval: Interval) -> datetime:
     return interval.start
+
+
+# Built once: a statement object keeps its cache key, so it is neither built nor keyed again
+# on every search or booking. The ids are an expanding parameter: `IN (?, ?, …)` as before.
+_ABSENCES = select(Absence.caseworker_id, _moment(Absence.start_at), _moment(Absence.end_at)).where(
+    Absence.caseworker_id.in_(bindparam("ids", expanding=True)),
+    Absence.end_at > bindparam("lo"),
+    Absence.start_at < bindparam("hi"),
+)
+_BUSY = select(Booking.caseworker_id, _moment(Booking.start_at), _moment(Booking.end_at)).where(
+    Booking.caseworker_id.in_(bindparam("ids", expanding=True)),
+    Booking.end_at > bindparam("lo"),
+    Booking.start_at < bindparam("hi"),
+    Booking.status == BookingStatus.CONFIRMED.value,
+)
+_BUSY_EXCEPT = _BUSY.where(Booking.id != bindparam("exclude"))
