@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from booking.bookings import idempotency, tokens
 from booking.bookings.access import BookingView
@@ -118,27 +118,36 @@ def book(
         reference, room_name = tokens.new_reference(), room_for(mode)
 
         def write(caseworker_id: int) -> Booking:
-            booking = Booking(
-                reference=reference,
-                service=service,
-                caseworker_id=caseworker_id,
-                start_at=start,
-                end_at=start + rules.duration,
-                status=BookingStatus.CONFIRMED.value,
-                citizen_name=request.name,
-                citizen_phone=request.phone,
-                citizen_email=request.email,
-                language=request.language,
-                channel=request.channel,
-                conversation_id=request.conversation_id,
-                mode=mode,
-                room_name=room_name,
-                manage_token_hash=token_hash,
-                sequence=0,
-                created_at=now,
-                updated_at=now,
-                consents=[],  # new: known empty, so adding the consents never loads them
-            )
+            values = {
+                "reference": reference,
+                "service_id": service.id,
+                "caseworker_id": caseworker_id,
+                "start_at": start,
+                "end_at": start + rules.duration,
+                "status": BookingStatus.CONFIRMED.value,
+                "citizen_name": request.name,
+                "citizen_phone": request.phone,
+                "citizen_email": request.email,
+                "language": request.language,
+                "channel": request.channel,
+                "conversation_id": request.conversation_id,
+                "mode": mode,
+                "room_name": room_name,
+                "manage_token_hash": token_hash,
+                "lookup_token_hash": None,
+                "sequence": 0,
+                "caseworker_note": None,
+                "cancel_reason": None,
+                "cancelled_by": None,
+                "created_at": now,
+                "updated_at": now,
+                "cancelled_at": None,
+                "anonymised_at": None,
+            }
+            # One INSERT, without the unit of work; the row then joins the session as loaded.
+            booking_id = session.execute(_INSERT_BOOKING, values).inserted_primary_key[0]
+            booking = Booking(id=booking_id, service=service, consents=[], **values)
+            make_transient_to_detached(booking)  # as if read: nothing left to flush
             session.add(booking)
             return booking
 
@@ -211,6 +220,7 @@ def _texts_in_force(
 
 
 # Built once: a statement object keeps its cache key, so it is not built or keyed again.
+_INSERT_BOOKING = insert(cast(Table, Booking.__table__))
 _ACTIVE_SERVICE = select(Service).where(Service.code == bindparam("code"), Service.active)
 
 

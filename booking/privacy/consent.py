@@ -6,15 +6,19 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.errors import ConsentMissing, ValidationFailed
 from booking.i18n import N_
 from booking.models import Booking, ConsentPurpose, ConsentRecord, ConsentText
 
+_RECORDS = cast(Table, ConsentRecord.__table__)
+# Built once; the ids come back in the order of the rows.
+_INSERT_RECORDS = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
 REQUIRED_PURPOSES = frozenset({ConsentPurpose.BOOKING.value})
 ALL_PURPOSES = frozenset(p.value for p in ConsentPurpose)
 
@@ -135,16 +139,20 @@ def record_consents(
                 "text_hash": text.text_hash,
                 "channel": channel,
                 "given_at": now,
+                "withdrawn_at": None,
+                "withdrawn_via": None,
             }
         )
     if booking.id is None:
         session.flush()  # the records point at the booking by id
-    records = list(
-        session.scalars(
-            insert(ConsentRecord).returning(ConsentRecord, sort_by_parameter_order=True),
-            [{"booking_id": booking.id, **row} for row in rows],
-        )
-    )
+    for row in rows:
+        row["booking_id"] = booking.id
+    # One INSERT, without the unit of work; the records then join the session as loaded.
+    ids = session.scalars(_INSERT_RECORDS, rows).all()
+    records = [ConsentRecord(id=record_id, **row) for record_id, row in zip(ids, rows, strict=True)]
+    for record in records:
+        make_transient_to_detached(record)
+        session.add(record)
     if "consents" in booking.__dict__:  # loaded (a new booking's is known empty): keep it true
         set_committed_value(booking, "consents", [*booking.consents, *records])
     return records
