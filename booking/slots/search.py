@@ -7,7 +7,17 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, String, bindparam, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    DateTime,
+    String,
+    bindparam,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -82,21 +92,16 @@ def schedules_in_window(
     rules = schedule.rules
     lo = window.start - rules.buffer
     hi = window.end + rules.duration + rules.buffer
-    # Plain column queries, not ORM objects, built once (`_ABSENCES`, `_BUSY`): both are
-    # answered from the (caseworker_id, end_at, ...) indexes alone.
+    # One statement, built once: the absences and the bookings as plain columns (not ORM
+    # objects), each part answered from its (caseworker_id, end_at, ...) index alone.
+    params: dict[str, Any] = {"ids": ids, "lo": lo, "hi": hi}
+    statement = _WINDOW
+    if exclude_booking_id is not None:
+        statement, params["exclude"] = _WINDOW_EXCEPT, exclude_booking_id
     absences: dict[int, list[Interval]] = defaultdict(list)
-    for cw_id, start, end in session.execute(_ABSENCES, {"ids": ids, "lo": lo, "hi": hi}):
-        absences[cw_id].append(Interval(start, end))
-
     busy: dict[int, list[Interval]] = defaultdict(list)
-    if exclude_booking_id is None:
-        bookings = session.execute(_BUSY, {"ids": ids, "lo": lo, "hi": hi})
-    else:
-        bookings = session.execute(
-            _BUSY_EXCEPT, {"ids": ids, "lo": lo, "hi": hi, "exclude": exclude_booking_id}
-        )
-    for cw_id, start, end in bookings:
-        busy[cw_id].append(Interval(start, end))
+    for is_booking, cw_id, start, end in session.execute(statement, params):
+        (busy if is_booking else absences)[cw_id].append(Interval(start, end))
 
     return [
         CaseworkerSchedule(
@@ -189,15 +194,32 @@ def _by_start(interval: Interval) -> datetime:
 
 # Built once: a statement object keeps its cache key, so it is neither built nor keyed again
 # on every search or booking. The ids are an expanding parameter: `IN (?, ?, …)` as before.
-_ABSENCES = select(Absence.caseworker_id, _moment(Absence.start_at), _moment(Absence.end_at)).where(
-    Absence.caseworker_id.in_(bindparam("ids", expanding=True)),
-    Absence.end_at > bindparam("lo"),
-    Absence.start_at < bindparam("hi"),
-)
-_BUSY = select(Booking.caseworker_id, _moment(Booking.start_at), _moment(Booking.end_at)).where(
-    Booking.caseworker_id.in_(bindparam("ids", expanding=True)),
-    Booking.end_at > bindparam("lo"),
-    Booking.start_at < bindparam("hi"),
-    Booking.status == BookingStatus.CONFIRMED.value,
-)
-_BUSY_EXCEPT = _BUSY.where(Booking.id != bindparam("exclude"))
+def _window(*, except_booking: bool) -> CompoundSelect:
+    absences = select(
+        literal_column("0"),
+        Absence.caseworker_id,
+        _moment(Absence.start_at),
+        _moment(Absence.end_at),
+    ).where(
+        Absence.caseworker_id.in_(bindparam("ids", expanding=True)),
+        Absence.end_at > bindparam("lo"),
+        Absence.start_at < bindparam("hi"),
+    )
+    bookings = select(
+        literal_column("1"),
+        Booking.caseworker_id,
+        _moment(Booking.start_at),
+        _moment(Booking.end_at),
+    ).where(
+        Booking.caseworker_id.in_(bindparam("ids", expanding=True)),
+        Booking.end_at > bindparam("lo"),
+        Booking.start_at < bindparam("hi"),
+        Booking.status == BookingStatus.CONFIRMED.value,
+    )
+    if except_booking:
+        bookings = bookings.where(Booking.id != bindparam("exclude"))
+    return union_all(absences, bookings)
+
+
+_WINDOW = _window(except_booking=False)
+_WINDOW_EXCEPT = _window(except_booking=True)
