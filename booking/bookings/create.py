@@ -145,7 +145,7 @@ def book(
                 "anonymised_at": None,
             }
             # One INSERT, without the unit of work; the row then joins the session as loaded.
-            booking_id = session.execute(_INSERT_BOOKING, values).inserted_primary_key[0]
+            booking_id = session.scalar(_INSERT_BOOKING, values)
             booking = Booking(id=booking_id, service=service, consents=[], **values)
             make_transient_to_detached(booking)  # as if read: nothing left to flush
             session.add(booking)
@@ -220,7 +220,8 @@ def _texts_in_force(
 
 
 # Built once: a statement object keeps its cache key, so it is not built or keyed again.
-_INSERT_BOOKING = insert(cast(Table, Booking.__table__))
+_BOOKINGS = cast(Table, Booking.__table__)
+_INSERT_BOOKING = insert(_BOOKINGS).returning(_BOOKINGS.c.id)
 _ACTIVE_SERVICE = select(Service).where(Service.code == bindparam("code"), Service.active)
 
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Table, bindparam, insert, select, text
+from sqlalchemy import Table, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from booking.errors import IdempotencyConflict, ValidationFailed
@@ -30,10 +30,12 @@ MAX_SCOPE_LENGTH = 64
 ADVISORY_LOCK_CLASS = 7301
 # Built once: a statement object keeps its cache key, so it is not built or keyed again.
 _LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
-_FIND = select(IdempotencyRecord).where(
-    IdempotencyRecord.scope == bindparam("scope"), IdempotencyRecord.key == bindparam("key")
-)
-_SAVE = insert(cast(Table, IdempotencyRecord.__table__))
+_RECORDS = cast(Table, IdempotencyRecord.__table__)  # Core columns: no ORM step
+_FIND = select(
+    _RECORDS.c.id, _RECORDS.c.expires_at, _RECORDS.c.request_hash, _RECORDS.c.response_encrypted
+).where(_RECORDS.c.scope == bindparam("scope"), _RECORDS.c.key == bindparam("key"))
+_FORGET = delete(_RECORDS).where(_RECORDS.c.id == bindparam("id"))
+_SAVE = insert(_RECORDS)
 
 
 class ResponseCipher:
@@ -108,12 +110,11 @@ def find_response(
 
     Raises `IdempotencyConflict` when the key was used for a different request.
     """
-    record = session.scalar(_FIND, {"scope": scope_id(scope), "key": key})
+    record = session.execute(_FIND, {"scope": scope_id(scope), "key": key}).first()
     if record is None:
         return None
     if record.expires_at <= now:
-        session.delete(record)
-        session.flush()
+        session.execute(_FORGET, {"id": record.id})
         return None
     if record.request_hash != fingerprint:
         raise IdempotencyConflict(
@@ -123,8 +124,7 @@ def find_response(
     try:
         return cipher.decrypt(record.response_encrypted)
     except LookupError:
-        session.delete(record)
-        session.flush()
+        session.execute(_FORGET, {"id": record.id})
         return None
 
 

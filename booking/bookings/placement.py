@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, bindparam, case, func, select, text
+from sqlalchemy import Table, and_, bindparam, case, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -197,15 +198,16 @@ def _least_loaded_first(
 
 # One query for both counts: the week's bookings, and those of them on the day. Built once, so
 # it is neither built nor keyed again for every booking.
+_BOOKINGS = cast(Table, Booking.__table__).c  # Core columns: no ORM step
 _LOAD = (
     select(
-        Booking.caseworker_id,
+        _BOOKINGS.caseworker_id,
         func.sum(
             case(
                 (
                     and_(
-                        Booking.start_at >= bindparam("day_start"),
-                        Booking.start_at < bindparam("day_end"),
+                        _BOOKINGS.start_at >= bindparam("day_start"),
+                        _BOOKINGS.start_at < bindparam("day_end"),
                     ),
                     1,
                 ),
@@ -215,10 +217,10 @@ _LOAD = (
         func.count(),
     )
     .where(
-        Booking.caseworker_id.in_(bindparam("ids", expanding=True)),
-        Booking.status == BookingStatus.CONFIRMED.value,
-        Booking.start_at >= bindparam("week_start"),
-        Booking.start_at < bindparam("week_end"),
+        _BOOKINGS.caseworker_id.in_(bindparam("ids", expanding=True)),
+        _BOOKINGS.status == BookingStatus.CONFIRMED.value,
+        _BOOKINGS.start_at >= bindparam("week_start"),
+        _BOOKINGS.start_at < bindparam("week_end"),
     )
-    .group_by(Booking.caseworker_id)
+    .group_by(_BOOKINGS.caseworker_id)
 )

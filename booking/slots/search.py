@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     DateTime,
     String,
+    Table,
     bindparam,
     literal_column,
     select,
@@ -19,7 +20,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from booking.errors import NotFound, ValidationFailed
@@ -184,7 +185,7 @@ def _parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _moment(column: InstrumentedAttribute[datetime]) -> ColumnElement[datetime]:
+def _moment(column: ColumnElement[datetime]) -> ColumnElement[datetime]:
     return type_coerce(column, _Moment())
 
 
@@ -195,29 +196,31 @@ def _by_start(interval: Interval) -> datetime:
 # Built once: a statement object keeps its cache key, so it is neither built nor keyed again
 # on every search or booking. The ids are an expanding parameter: `IN (?, ?, …)` as before.
 def _window(*, except_booking: bool) -> CompoundSelect:
+    # the tables' columns, not the mapped attributes: plain Core statements, no ORM step
+    a, b = cast(Table, Absence.__table__).c, cast(Table, Booking.__table__).c
     absences = select(
         literal_column("0"),
-        Absence.caseworker_id,
-        _moment(Absence.start_at),
-        _moment(Absence.end_at),
+        a.caseworker_id,
+        _moment(a.start_at),
+        _moment(a.end_at),
     ).where(
-        Absence.caseworker_id.in_(bindparam("ids", expanding=True)),
-        Absence.end_at > bindparam("lo"),
-        Absence.start_at < bindparam("hi"),
+        a.caseworker_id.in_(bindparam("ids", expanding=True)),
+        a.end_at > bindparam("lo"),
+        a.start_at < bindparam("hi"),
     )
     bookings = select(
         literal_column("1"),
-        Booking.caseworker_id,
-        _moment(Booking.start_at),
-        _moment(Booking.end_at),
+        b.caseworker_id,
+        _moment(b.start_at),
+        _moment(b.end_at),
     ).where(
-        Booking.caseworker_id.in_(bindparam("ids", expanding=True)),
-        Booking.end_at > bindparam("lo"),
-        Booking.start_at < bindparam("hi"),
-        Booking.status == BookingStatus.CONFIRMED.value,
+        b.caseworker_id.in_(bindparam("ids", expanding=True)),
+        b.end_at > bindparam("lo"),
+        b.start_at < bindparam("hi"),
+        b.status == BookingStatus.CONFIRMED.value,
     )
     if except_booking:
-        bookings = bookings.where(Booking.id != bindparam("exclude"))
+        bookings = bookings.where(b.id != bindparam("exclude"))
     return union_all(absences, bookings)
 
 
