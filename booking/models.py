@@ -212,9 +212,10 @@ class WorkingHours(Base):
 
 
 class ScheduleVersion(Base):
-    """A counter (one row, id 1) that moves whenever a service, a caseworker or working hours
-    change (see `_count_schedule_changes`): each process keeps those in memory for slot search
-    and reads only this row to know whether its copy is still current."""
+    """A counter (one row, id 1) that moves whenever a service, a caseworker, working hours, a
+    consent text or a municipality fact change (see `_count_schedule_changes`): each process
+    keeps those in memory for slot search and booking (`booking.slots.cache`) and reads only
+    this row to know whether its copy is still current."""
 
     __tablename__ = "schedule_versions"
 
@@ -519,8 +520,9 @@ class MunicipalityFact(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-# What slot search keeps in memory per process (services, who serves them, weekly hours).
-_SCHEDULE_MODELS = (Service, Caseworker, WorkingHours)
+# What slot search and booking keep in memory per process (services, who serves them, weekly
+# hours; the consent texts and municipality facts a booking reads).
+_SCHEDULE_MODELS = (Service, Caseworker, WorkingHours, ConsentText, MunicipalityFact)
 
 
 @event.listens_for(Session, "before_flush")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from booking.bookings import idempotency, tokens
 from booking.bookings.access import BookingView
@@ -25,9 +25,10 @@ from booking.i18n import N_
 from booking.meetings import room_for
 from booking.models import Booking, BookingStatus, Service
 from booking.notify import NotifySettings, on_booking_created
-from booking.privacy import record_consents
+from booking.privacy import TextInForce, record_consents, texts_in_force
 from booking.settings.municipality import municipality_facts
 from booking.slots import COPENHAGEN, DEFAULT_MODE, ServiceRules, check_mode, check_start
+from booking.slots.cache import ScheduleCache, cache_for
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,10 @@ def book(
             )
             if stored is not None:
                 return BookingCreated.from_record(stored)
-        service = _active_service(session, request.service)
+        # What rarely changes comes from the process's cache, current as of this transaction.
+        cache = cache_for(session)
+        version = cache.version(session)
+        service = _active_service(session, cache, version, request.service)
         mode = check_mode(service, request.mode)
         rules = ServiceRules.from_service(service)
         start = request.start.astimezone(COPENHAGEN)
@@ -114,32 +118,51 @@ def book(
         reference, room_name = tokens.new_reference(), room_for(mode)
 
         def write(caseworker_id: int) -> Booking:
-            booking = Booking(
-                reference=reference,
-                service=service,
-                caseworker_id=caseworker_id,
-                start_at=start,
-                end_at=start + rules.duration,
-                status=BookingStatus.CONFIRMED.value,
-                citizen_name=request.name,
-                citizen_phone=request.phone,
-                citizen_email=request.email,
-                language=request.language,
-                channel=request.channel,
-                conversation_id=request.conversation_id,
-                mode=mode,
-                room_name=room_name,
-                manage_token_hash=token_hash,
-                sequence=0,
-                created_at=now,
-                updated_at=now,
-                consents=[],  # new: known empty, so adding the consents never loads them
-            )
+            values = {
+                "reference": reference,
+                "service_id": service.id,
+                "caseworker_id": caseworker_id,
+                "start_at": start,
+                "end_at": start + rules.duration,
+                "status": BookingStatus.CONFIRMED.value,
+                "citizen_name": request.name,
+                "citizen_phone": request.phone,
+                "citizen_email": request.email,
+                "language": request.language,
+                "channel": request.channel,
+                "conversation_id": request.conversation_id,
+                "mode": mode,
+                "room_name": room_name,
+                "manage_token_hash": token_hash,
+                "lookup_token_hash": None,
+                "sequence": 0,
+                "caseworker_note": None,
+                "cancel_reason": None,
+                "cancelled_by": None,
+                "created_at": now,
+                "updated_at": now,
+                "cancelled_at": None,
+                "anonymised_at": None,
+            }
+            # One INSERT, without the unit of work; the row then joins the session as loaded.
+            booking_id = session.scalar(_INSERT_BOOKING, values)
+            booking = Booking(id=booking_id, service=service, consents=[], **values)
+            make_transient_to_detached(booking)  # as if read: nothing left to flush
             session.add(booking)
             return booking
 
-        booking = place(session, service, rules, start, write=write, now=now, mode=mode)
-        record_consents(session, booking, request.consents, channel=request.channel, now=now)
+        schedule = cache.service_at(session, service.code, version=version)
+        booking = place(
+            session, service, rules, start, write=write, now=now, mode=mode, schedule=schedule
+        )
+        record_consents(
+            session,
+            booking,
+            request.consents,
+            channel=request.channel,
+            now=now,
+            in_force=_texts_in_force(session, cache, version, booking.language),
+        )
         created = BookingCreated(
             reference=booking.reference,
             manage_token=token,
@@ -166,22 +189,55 @@ def book(
             session,
             booking,
             now=now,
-            settings=_with_stored_facts(session, settings.notify),
+            settings=_with_stored_facts(session, cache, version, settings.notify),
             manage_token=token,
         )
     return created
 
 
-def _with_stored_facts(session: Session, notify: NotifySettings) -> NotifySettings:
-    """The municipality's name and phone as administrators last stored them, read in the
+def _with_stored_facts(
+    session: Session, cache: ScheduleCache, version: int | None, notify: NotifySettings
+) -> NotifySettings:
+    """The municipality's name and phone as administrators last stored them, as of the
     booking's own transaction (the caller's settings may hold only the configured defaults)."""
-    configured = {"name": notify.municipality_name, "phone": notify.municipality_phone}
-    facts = municipality_facts(session, configured)
-    return replace(notify, municipality_name=facts["name"], municipality_phone=facts["phone"])
+    configured = (notify.municipality_name, notify.municipality_phone)
+
+    def load(s: Session) -> tuple[str, str]:
+        facts = municipality_facts(s, {"name": configured[0], "phone": configured[1]})
+        return facts["name"], facts["phone"]
+
+    name, phone = cache.get(session, ("municipality", configured), load, version=version)
+    return replace(notify, municipality_name=name, municipality_phone=phone)
 
 
-def _active_service(session: Session, code: str) -> Service:
-    service = session.scalar(select(Service).where(Service.code == code, Service.active))
-    if service is None:
+def _texts_in_force(
+    session: Session, cache: ScheduleCache, version: int | None, language: str
+) -> dict[str, TextInForce]:
+    def load(s: Session) -> dict[str, TextInForce]:
+        return texts_in_force(s, language)
+
+    return cache.get(session, ("consent_texts", language), load, version=version)
+
+
+# Built once: a statement object keeps its cache key, so it is not built or keyed again.
+_BOOKINGS = cast(Table, Booking.__table__)
+_INSERT_BOOKING = insert(_BOOKINGS).returning(_BOOKINGS.c.id)
+_ACTIVE_SERVICE = select(Service).where(Service.code == bindparam("code"), Service.active)
+
+
+def _active_service(
+    session: Session, cache: ScheduleCache, version: int | None, code: str
+) -> Service:
+    """The active service `code` in `session`: a copy of the process's cached row (no SQL),
+    which is detached and never changed itself."""
+
+    def load(s: Session) -> Service | None:
+        found = s.scalar(_ACTIVE_SERVICE, {"code": code})
+        if found is not None:
+            s.expunge(found)  # the cached row belongs to no session
+        return found
+
+    cached = cache.get(session, ("service", code), load, version=version)
+    if cached is None:
         raise NotFound(N_("The service does not exist."), field="service")
-    return service
+    return session.merge(cached, load=False)

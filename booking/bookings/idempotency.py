@@ -11,12 +11,12 @@ import base64
 import hashlib
 import json
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import select, text
+from sqlalchemy import Table, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from booking.errors import IdempotencyConflict, ValidationFailed
@@ -28,6 +28,14 @@ MAX_KEY_LENGTH = 200
 MAX_SCOPE_LENGTH = 64
 # Namespace for PostgreSQL advisory locks taken on a key (see `lock_key`).
 ADVISORY_LOCK_CLASS = 7301
+# Built once: a statement object keeps its cache key, so it is not built or keyed again.
+_LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
+_RECORDS = cast(Table, IdempotencyRecord.__table__)  # Core columns: no ORM step
+_FIND = select(
+    _RECORDS.c.id, _RECORDS.c.expires_at, _RECORDS.c.request_hash, _RECORDS.c.response_encrypted
+).where(_RECORDS.c.scope == bindparam("scope"), _RECORDS.c.key == bindparam("key"))
+_FORGET = delete(_RECORDS).where(_RECORDS.c.id == bindparam("id"))
+_SAVE = insert(_RECORDS)
 
 
 class ResponseCipher:
@@ -86,10 +94,7 @@ def lock_key(session: Session, scope: str, key: str) -> None:
         return
     digest = hashlib.sha256(f"{scope_id(scope)}\x00{key}".encode()).digest()
     lock_id = int.from_bytes(digest[:4], "big", signed=True)
-    session.execute(
-        text("SELECT pg_advisory_xact_lock(:cls, :id)"),
-        {"cls": ADVISORY_LOCK_CLASS, "id": lock_id},
-    )
+    session.execute(_LOCK, {"cls": ADVISORY_LOCK_CLASS, "id": lock_id})
 
 
 def find_response(
@@ -105,16 +110,11 @@ def find_response(
 
     Raises `IdempotencyConflict` when the key was used for a different request.
     """
-    record = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == scope_id(scope), IdempotencyRecord.key == key
-        )
-    )
+    record = session.execute(_FIND, {"scope": scope_id(scope), "key": key}).first()
     if record is None:
         return None
     if record.expires_at <= now:
-        session.delete(record)
-        session.flush()
+        session.execute(_FORGET, {"id": record.id})
         return None
     if record.request_hash != fingerprint:
         raise IdempotencyConflict(
@@ -124,8 +124,7 @@ def find_response(
     try:
         return cipher.decrypt(record.response_encrypted)
     except LookupError:
-        session.delete(record)
-        session.flush()
+        session.execute(_FORGET, {"id": record.id})
         return None
 
 
@@ -139,17 +138,17 @@ def save_response(
     response: dict[str, Any],
     booking_id: int | None,
     now: datetime,
-) -> IdempotencyRecord:
-    """Store the first response to (scope, key) in the caller's transaction."""
-    record = IdempotencyRecord(
-        scope=scope_id(scope),
-        key=key,
-        request_hash=fingerprint,
-        booking_id=booking_id,
-        response_encrypted=cipher.encrypt(response),
-        created_at=now,
-        expires_at=now + RECORD_LIFETIME,
+) -> None:
+    """Store the first response to (scope, key) in the caller's transaction (one INSERT)."""
+    session.execute(
+        _SAVE,
+        {
+            "scope": scope_id(scope),
+            "key": key,
+            "request_hash": fingerprint,
+            "booking_id": booking_id,
+            "response_encrypted": cipher.encrypt(response),
+            "created_at": now,
+            "expires_at": now + RECORD_LIFETIME,
+        },
     )
-    session.add(record)
-    session.flush()
-    return record

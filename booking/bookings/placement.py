@@ -14,8 +14,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, case, func, select, text
+from sqlalchemy import Table, and_, bindparam, case, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,7 @@ from booking.slots import (
     schedules_in_window,
     service_schedule,
 )
+from booking.slots.cache import ServiceSchedule
 
 CASEWORKER_LOCK_CLASS = 7302
 # how long a booking on PostgreSQL waits while every free caseworker is being booked by others
@@ -51,14 +53,17 @@ def place(
     exclude_booking_id: int | None = None,
     prefer: int | None = None,
     mode: str | None = None,
+    schedule: ServiceSchedule | None = None,
 ) -> Booking:
     """Write the booking at `start` for a free caseworker (`write(caseworker_id)`), or raise.
 
     InvalidStart when nobody works then at all (in `mode`, when given), SlotUnavailable when
     everyone is taken; `prefer` (rescheduling) keeps the booking's caseworker when they are free.
+    `schedule` is the service's cached schedule when the caller has just read it.
     """
     window = Interval(start, start + rules.duration)
-    schedule = service_schedule(session, service)
+    if schedule is None or schedule.id != service.id:
+        schedule = service_schedule(session, service)
 
     def free(only: int | None = None) -> list[int]:
         """The caseworkers (or just `only`) free at `start` now; raises when there is none."""
@@ -149,20 +154,16 @@ def _write_guarded(
     return booking
 
 
+_LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:cls, :id)")
+
+
 def _lock(session: Session, caseworker_id: int) -> None:
-    session.execute(
-        text("SELECT pg_advisory_xact_lock(:cls, :id)"),
-        {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
-    )
+    session.execute(_LOCK, {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id})
 
 
 def _try_lock(session: Session, caseworker_id: int) -> bool:
-    return bool(
-        session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:cls, :id)"),
-            {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id},
-        )
-    )
+    return bool(session.scalar(_TRY_LOCK, {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id}))
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
@@ -181,22 +182,45 @@ def _least_loaded_first(
         return []
     day = start.astimezone(COPENHAGEN).date()
     monday = day - timedelta(days=day.weekday())
-    day_start, day_end = local_midnight(day), local_midnight(day + timedelta(1))
-    on_day = and_(Booking.start_at >= day_start, Booking.start_at < day_end)
-    # one query for both counts: the week's bookings, and those of them on the day
     rows = session.execute(
-        select(
-            Booking.caseworker_id,
-            func.sum(case((on_day, 1), else_=0)),
-            func.count(),
-        )
-        .where(
-            Booking.caseworker_id.in_(candidates),
-            Booking.status == BookingStatus.CONFIRMED.value,
-            Booking.start_at >= local_midnight(monday),
-            Booking.start_at < local_midnight(monday + timedelta(7)),
-        )
-        .group_by(Booking.caseworker_id)
+        _LOAD,
+        {
+            "ids": list(candidates),
+            "day_start": local_midnight(day),
+            "day_end": local_midnight(day + timedelta(1)),
+            "week_start": local_midnight(monday),
+            "week_end": local_midnight(monday + timedelta(7)),
+        },
     )
     load = {int(cw): (int(day_count), int(week_count)) for cw, day_count, week_count in rows}
     return sorted(candidates, key=lambda c: (c != prefer, *load.get(c, (0, 0)), c))
+
+
+# One query for both counts: the week's bookings, and those of them on the day. Built once, so
+# it is neither built nor keyed again for every booking.
+_BOOKINGS = cast(Table, Booking.__table__).c  # Core columns: no ORM step
+_LOAD = (
+    select(
+        _BOOKINGS.caseworker_id,
+        func.sum(
+            case(
+                (
+                    and_(
+                        _BOOKINGS.start_at >= bindparam("day_start"),
+                        _BOOKINGS.start_at < bindparam("day_end"),
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+        ),
+        func.count(),
+    )
+    .where(
+        _BOOKINGS.caseworker_id.in_(bindparam("ids", expanding=True)),
+        _BOOKINGS.status == BookingStatus.CONFIRMED.value,
+        _BOOKINGS.start_at >= bindparam("week_start"),
+        _BOOKINGS.start_at < bindparam("week_end"),
+    )
+    .group_by(_BOOKINGS.caseworker_id)
+)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from booking.meetings import (
@@ -34,6 +34,10 @@ CONFIRMATION = "confirmation"
 REMINDER = "reminder"
 CHANGE = "change"
 CANCELLATION = "cancellation"
+# One INSERT (executemany) for the messages of one change; built once, so never keyed again.
+_INSERT = insert(cast(Table, OutboxMessage.__table__))
+# The rows to insert, every one with the same keys (an executemany needs that).
+Rows = list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,11 @@ def on_booking_created(
     """
     _ensure_flushed(session, booking)
     ctx = _context(booking, settings, manage_token=manage_token)
-    _queue_sms(session, booking, CONFIRMATION, ctx, due_at=now)
-    _queue_email(session, booking, CONFIRMATION, ctx, settings, now=now)
-    _queue_reminders(session, booking, settings, now=now)
+    rows: Rows = []
+    _queue_sms(rows, booking, CONFIRMATION, ctx, due_at=now)
+    _queue_email(rows, booking, CONFIRMATION, ctx, settings, now=now)
+    _queue_reminders(rows, booking, settings, now=now)
+    _write(session, rows)
 
 
 def on_booking_rescheduled(
@@ -119,9 +125,11 @@ def on_booking_rescheduled(
         previous_start=previous_start,
         mode_changed=previous_mode is not None and previous_mode != booking.mode,
     )
-    _queue_sms(session, booking, CHANGE, ctx, due_at=now)
-    _queue_email(session, booking, CHANGE, ctx, settings, now=now)
-    _queue_reminders(session, booking, settings, now=now)
+    rows: Rows = []
+    _queue_sms(rows, booking, CHANGE, ctx, due_at=now)
+    _queue_email(rows, booking, CHANGE, ctx, settings, now=now)
+    _queue_reminders(rows, booking, settings, now=now)
+    _write(session, rows)
 
 
 def on_booking_cancelled(
@@ -130,8 +138,10 @@ def on_booking_cancelled(
     """Void pending reminders and queue the cancellation (SMS, e-mail with METHOD:CANCEL)."""
     void_reminders(session, booking, now=now)
     ctx = _context(booking, settings)
-    _queue_sms(session, booking, CANCELLATION, ctx, due_at=now)
-    _queue_email(session, booking, CANCELLATION, ctx, settings, now=now)
+    rows: Rows = []
+    _queue_sms(rows, booking, CANCELLATION, ctx, due_at=now)
+    _queue_email(rows, booking, CANCELLATION, ctx, settings, now=now)
+    _write(session, rows)
 
 
 def void_reminders(session: Session, booking: Booking, *, now: datetime) -> int:
@@ -170,7 +180,7 @@ def reminder_times(booking: Booking, *, now: datetime) -> list[datetime]:
 
 
 def _queue_reminders(
-    session: Session, booking: Booking, settings: NotifySettings, *, now: datetime
+    rows: Rows, booking: Booking, settings: NotifySettings, *, now: datetime
 ) -> None:
     if not booking.citizen_phone:
         return
@@ -178,7 +188,13 @@ def _queue_reminders(
         return
     ctx = _context(booking, settings)
     for due_at in reminder_times(booking, now=now):
-        _queue_sms(session, booking, REMINDER, ctx, due_at=due_at)
+        _queue_sms(rows, booking, REMINDER, ctx, due_at=due_at)
+
+
+def _write(session: Session, rows: Rows) -> None:
+    """Insert the queued messages in one statement, in the caller's transaction."""
+    if rows:
+        session.execute(_INSERT, rows)
 
 
 def _ensure_flushed(session: Session, booking: Booking) -> None:
@@ -214,25 +230,26 @@ def _context(
 
 
 def _queue_sms(
-    session: Session, booking: Booking, kind: str, ctx: MessageContext, *, due_at: datetime
+    rows: Rows, booking: Booking, kind: str, ctx: MessageContext, *, due_at: datetime
 ) -> None:
     if not booking.citizen_phone:
         return
-    session.add(
-        OutboxMessage(
-            booking_id=booking.id,
-            kind=kind,
-            channel="sms",
-            recipient=booking.citizen_phone,
-            body=messages.sms_text(kind, ctx),
-            payload={"reference": booking.reference},
-            due_at=due_at,
-        )
+    rows.append(
+        {
+            "booking_id": booking.id,
+            "kind": kind,
+            "channel": "sms",
+            "recipient": booking.citizen_phone,
+            "subject": None,
+            "body": messages.sms_text(kind, ctx),
+            "payload": {"reference": booking.reference},
+            "due_at": due_at,
+        }
     )
 
 
 def _queue_email(
-    session: Session,
+    rows: Rows,
     booking: Booking,
     kind: str,
     ctx: MessageContext,
@@ -252,15 +269,15 @@ def _queue_email(
         "sequence": booking.sequence,
         "ics": invite,
     }
-    session.add(
-        OutboxMessage(
-            booking_id=booking.id,
-            kind=kind,
-            channel="email",
-            recipient=booking.citizen_email,
-            subject=messages.email_subject(kind, ctx),
-            body=messages.email_text(kind, ctx),
-            payload=payload,
-            due_at=now,
-        )
+    rows.append(
+        {
+            "booking_id": booking.id,
+            "kind": kind,
+            "channel": "email",
+            "recipient": booking.citizen_email,
+            "subject": messages.email_subject(kind, ctx),
+            "body": messages.email_text(kind, ctx),
+            "payload": payload,
+            "due_at": now,
+        }
     )

@@ -12,11 +12,13 @@ from booking.privacy.consent import (
     ALL_PURPOSES,
     REQUIRED_PURPOSES,
     ConsentGiven,
+    TextInForce,
     active_texts,
     has_active_consent,
     publish_text,
     record_consents,
     text_hash,
+    texts_in_force,
     withdraw_consent,
 )
 from booking.privacy.conversations import ConversationStore
@@ -35,6 +37,7 @@ __all__ = [
     "ConversationStore",
     "DueBooking",
     "RetentionReport",
+    "TextInForce",
     "active_texts",
     "anonymise_booking",
     "apply_retention",
@@ -45,5 +48,6 @@ __all__ = [
     "record_consents",
     "record_event",
     "text_hash",
+    "texts_in_force",
     "withdraw_consent",
 ]

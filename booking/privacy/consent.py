@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.errors import ConsentMissing, ValidationFailed
 from booking.i18n import N_
 from booking.models import Booking, ConsentPurpose, ConsentRecord, ConsentText
 
+_RECORDS = cast(Table, ConsentRecord.__table__)
+# Built once; the ids come back in the order of the rows.
+_INSERT_RECORDS = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
 REQUIRED_PURPOSES = frozenset({ConsentPurpose.BOOKING.value})
 ALL_PURPOSES = frozenset(p.value for p in ConsentPurpose)
 
@@ -24,6 +29,14 @@ class ConsentGiven:
 
     purpose: str
     text_version: int
+
+
+@dataclass(frozen=True)
+class TextInForce:
+    """The active version of a purpose's consent text in one language, as a record cites it."""
+
+    version: int
+    text_hash: str
 
 
 def text_hash(text: str) -> str:
@@ -68,6 +81,14 @@ def active_texts(session: Session, language: str) -> list[ConsentText]:
     )
 
 
+def texts_in_force(session: Session, language: str) -> dict[str, TextInForce]:
+    """The active version of each purpose's text in `language`, by purpose."""
+    return {
+        t.purpose: TextInForce(version=t.version, text_hash=t.text_hash)
+        for t in active_texts(session, language)
+    }
+
+
 def record_consents(
     session: Session,
     booking: Booking,
@@ -75,11 +96,15 @@ def record_consents(
     *,
     channel: str,
     now: datetime,
+    in_force: Mapping[str, TextInForce] | None = None,
 ) -> list[ConsentRecord]:
     """Check the consents against the texts in force and append one record per purpose.
 
     The `booking` purpose is required; a version that is not the active one for the booking's
     language is refused, so we never record agreement to a text the citizen was not shown.
+    `in_force` is `texts_in_force` for the booking's language when the caller has it (from
+    the process's cache, current as of this transaction); else it is read here. The records
+    are inserted at once (one statement) and added to `booking.consents` as loaded.
     """
     by_purpose: dict[str, ConsentGiven] = {}
     for item in given:
@@ -96,8 +121,8 @@ def record_consents(
             N_("You must accept the booking terms (consent purpose 'booking')."),
             field="consents",
         )
-    active = {t.purpose: t for t in active_texts(session, booking.language)}
-    records = []
+    active = texts_in_force(session, booking.language) if in_force is None else in_force
+    rows = []
     for purpose, item in sorted(by_purpose.items()):
         text = active.get(purpose)
         if text is None or text.version != item.text_version:
@@ -106,17 +131,30 @@ def record_consents(
                 field="consents",
                 purpose=purpose,
             )
-        record = ConsentRecord(
-            booking=booking,
-            purpose=purpose,
-            language=booking.language,
-            text_version=text.version,
-            text_hash=text.text_hash,
-            channel=channel,
-            given_at=now,
+        rows.append(
+            {
+                "purpose": purpose,
+                "language": booking.language,
+                "text_version": text.version,
+                "text_hash": text.text_hash,
+                "channel": channel,
+                "given_at": now,
+                "withdrawn_at": None,
+                "withdrawn_via": None,
+            }
         )
+    if booking.id is None:
+        session.flush()  # the records point at the booking by id
+    for row in rows:
+        row["booking_id"] = booking.id
+    # One INSERT, without the unit of work; the records then join the session as loaded.
+    ids = session.scalars(_INSERT_RECORDS, rows).all()
+    records = [ConsentRecord(id=record_id, **row) for record_id, row in zip(ids, rows, strict=True)]
+    for record in records:
+        make_transient_to_detached(record)
         session.add(record)
-        records.append(record)
+    if "consents" in booking.__dict__:  # loaded (a new booking's is known empty): keep it true
+        set_committed_value(booking, "consents", [*booking.consents, *records])
     return records
 
 

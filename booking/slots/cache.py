@@ -1,22 +1,26 @@
-"""What slot search keeps in memory: services, who serves them, and their weekly hours.
+"""What slot search and booking keep in memory: services, who serves them, their weekly hours,
+and the other rows a booking reads that rarely change (consent texts, municipality facts).
 
-These change rarely (an administrator edits a service, a caseworker their working hours), but
-every search needs them. Each engine (one per app, so one per gunicorn worker) keeps its own
-copy, valid for one value of the `schedule_versions` counter, which every change to a service,
-a caseworker or working hours moves in the same transaction (`booking.models`). A search reads
-that one row by primary key; when it has moved, the copy is dropped and read again, so a change
-is seen at once by every process, with no time-to-live to wait out.
+These change rarely (an administrator edits a service, a consent text or the municipality's
+facts, a caseworker their working hours), but every search or booking needs them. Each engine
+(one per app, so one per gunicorn worker) keeps its own copy, valid for one value of the
+`schedule_versions` counter, which every change to those rows moves in the same transaction
+(`booking.models`). A reader reads that one row by primary key; when it has moved, the copy is
+dropped and read again, so a change is seen at once by every process, with no time-to-live to
+wait out.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import time
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, select
 from sqlalchemy.orm import Session
 
 from booking.models import (
@@ -30,6 +34,10 @@ from booking.slots.engine import ServiceRules
 
 # (weekday, start, end, modes held in it or None for all)
 WeeklyInterval = tuple[int, time, time, tuple[str, ...] | None]
+T = TypeVar("T")
+# Built once: a statement object keeps its cache key, so it is not compiled or keyed again.
+_COUNTER = cast(Table, ScheduleVersion.__table__).c  # Core columns: no ORM step
+_VERSION = select(_COUNTER.version).where(_COUNTER.id == 1)
 
 
 @dataclass(frozen=True)
@@ -45,30 +53,58 @@ class ServiceSchedule:
 
 
 class ScheduleCache:
-    """Active services by code, for one version of the schedule counter."""
+    """Values read from the database (active services by code, consent texts, …), kept for one
+    version of the schedule counter. Values must be immutable or never changed by readers."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: int | None = None
-        self._services: dict[str, ServiceSchedule | None] = {}
+        self._values: dict[Hashable, Any] = {}
+
+    @staticmethod
+    def version(session: Session) -> int | None:
+        """The counter as `session` sees it; None when there is no counter row."""
+        return session.scalar(_VERSION)
+
+    def get(
+        self,
+        session: Session,
+        key: Hashable,
+        load: Callable[[Session], T],
+        *,
+        version: int | None,
+    ) -> T:
+        """The value kept under `key` for `version` (from `version(session)`), else `load`'s.
+
+        Without a counter row (`version` None) nothing can be trusted: `load` every time.
+        """
+        if version is None:
+            return load(session)
+        with self._lock:
+            if version != self._version:
+                self._version, self._values = version, {}
+            if key in self._values:
+                found: T = self._values[key]
+                return found
+        # Read after the version: what is read is at least as new as `version`, so a newer
+        # copy kept under an older version is only read again, never served stale.
+        loaded = load(session)
+        with self._lock:
+            if self._version == version:
+                self._values[key] = loaded
+        return loaded
 
     def service(self, session: Session, code: str) -> ServiceSchedule | None:
         """The active service `code` (None if unknown or inactive), current as of `session`."""
-        version = session.scalar(select(ScheduleVersion.version).where(ScheduleVersion.id == 1))
-        if version is None:  # no counter row: nothing can be trusted, read every time
-            return load_service_schedule(session, code)
-        with self._lock:
-            if version != self._version:
-                self._version, self._services = version, {}
-            if code in self._services:
-                return self._services[code]
-        # Read after the version: what is read is at least as new as `version`, so a newer
-        # copy kept under an older version is only read again, never served stale.
-        loaded = load_service_schedule(session, code)
-        with self._lock:
-            if self._version == version:
-                self._services[code] = loaded
-        return loaded
+        return self.service_at(session, code, version=self.version(session))
+
+    def service_at(
+        self, session: Session, code: str, *, version: int | None
+    ) -> ServiceSchedule | None:
+        """As `service`, for a `version` the caller has just read in `session`."""
+        return self.get(
+            session, ("schedule", code), lambda s: load_service_schedule(s, code), version=version
+        )
 
 
 _caches: WeakKeyDictionary[Engine, ScheduleCache] = WeakKeyDictionary()

@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, DateTime, String, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    DateTime,
+    String,
+    Table,
+    bindparam,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from booking.errors import NotFound, ValidationFailed
@@ -82,29 +93,16 @@ def schedules_in_window(
     rules = schedule.rules
     lo = window.start - rules.buffer
     hi = window.end + rules.duration + rules.buffer
-    # Plain column queries, not ORM objects, with the ids as literals: both are answered
-    # from the (caseworker_id, end_at, ...) indexes alone.
-    absences: dict[int, list[Interval]] = defaultdict(list)
-    for cw_id, start, end in session.execute(
-        select(Absence.caseworker_id, _moment(Absence.start_at), _moment(Absence.end_at)).where(
-            Absence.caseworker_id.in_(ids), Absence.end_at > lo, Absence.start_at < hi
-        )
-    ):
-        absences[cw_id].append(Interval(start, end))
-
-    bookings = select(
-        Booking.caseworker_id, _moment(Booking.start_at), _moment(Booking.end_at)
-    ).where(
-        Booking.caseworker_id.in_(ids),
-        Booking.end_at > lo,
-        Booking.start_at < hi,
-        Booking.status == BookingStatus.CONFIRMED.value,
-    )
+    # One statement, built once: the absences and the bookings as plain columns (not ORM
+    # objects), each part answered from its (caseworker_id, end_at, ...) index alone.
+    params: dict[str, Any] = {"ids": ids, "lo": lo, "hi": hi}
+    statement = _WINDOW
     if exclude_booking_id is not None:
-        bookings = bookings.where(Booking.id != exclude_booking_id)
+        statement, params["exclude"] = _WINDOW_EXCEPT, exclude_booking_id
+    absences: dict[int, list[Interval]] = defaultdict(list)
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for cw_id, start, end in session.execute(bookings):
-        busy[cw_id].append(Interval(start, end))
+    for is_booking, cw_id, start, end in session.execute(statement, params):
+        (busy if is_booking else absences)[cw_id].append(Interval(start, end))
 
     return [
         CaseworkerSchedule(
@@ -187,9 +185,44 @@ def _parse_utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def _moment(column: InstrumentedAttribute[datetime]) -> ColumnElement[datetime]:
+def _moment(column: ColumnElement[datetime]) -> ColumnElement[datetime]:
     return type_coerce(column, _Moment())
 
 
 def _by_start(interval: Interval) -> datetime:
     return interval.start
+
+
+# Built once: a statement object keeps its cache key, so it is neither built nor keyed again
+# on every search or booking. The ids are an expanding parameter: `IN (?, ?, …)` as before.
+def _window(*, except_booking: bool) -> CompoundSelect:
+    # the tables' columns, not the mapped attributes: plain Core statements, no ORM step
+    a, b = cast(Table, Absence.__table__).c, cast(Table, Booking.__table__).c
+    absences = select(
+        literal_column("0"),
+        a.caseworker_id,
+        _moment(a.start_at),
+        _moment(a.end_at),
+    ).where(
+        a.caseworker_id.in_(bindparam("ids", expanding=True)),
+        a.end_at > bindparam("lo"),
+        a.start_at < bindparam("hi"),
+    )
+    bookings = select(
+        literal_column("1"),
+        b.caseworker_id,
+        _moment(b.start_at),
+        _moment(b.end_at),
+    ).where(
+        b.caseworker_id.in_(bindparam("ids", expanding=True)),
+        b.end_at > bindparam("lo"),
+        b.start_at < bindparam("hi"),
+        b.status == BookingStatus.CONFIRMED.value,
+    )
+    if except_booking:
+        bookings = bookings.where(b.id != bindparam("exclude"))
+    return union_all(absences, bookings)
+
+
+_WINDOW = _window(except_booking=False)
+_WINDOW_EXCEPT = _window(except_booking=True)

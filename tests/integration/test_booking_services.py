@@ -201,6 +201,33 @@ def test_the_same_key_with_another_request_is_a_conflict(db: Database) -> None:
     assert count(db, Booking) == 1
 
 
+def test_a_key_is_forgotten_after_a_day_and_then_books_anew(db: Database) -> None:
+    setup_service(db, caseworkers=2)
+    first = book(db, key="k-1")
+    later = bookings.book(
+        db,
+        request(start=TUESDAY_9 + timedelta(hours=1)),
+        now=NOW + timedelta(hours=25),
+        settings=SETTINGS,
+        idempotency_scope="test",
+        idempotency_key="k-1",
+    )
+    assert not later.replayed and later.reference != first.reference
+    assert count(db, Booking) == 2
+    assert count(db, IdempotencyRecord) == 1  # the expired record made way for the new one
+
+
+def test_a_stored_answer_the_rotated_secret_cannot_read_is_forgotten(db: Database) -> None:
+    setup_service(db, caseworkers=2)
+    first = book(db, key="k-1")
+    rotated = replace(SETTINGS, secret_key="r" * 40)
+    again = bookings.book(
+        db, request(), now=NOW, settings=rotated, idempotency_scope="test", idempotency_key="k-1"
+    )
+    assert not again.replayed and again.reference != first.reference
+    assert count(db, IdempotencyRecord) == 1
+
+
 def test_the_citizen_cancels_with_the_token_and_only_once(db: Database) -> None:
     setup_service(db)
     created = book(db)
