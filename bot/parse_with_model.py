@@ -38,4 +38,7 @@ def main(model: str, text: str, result_file: str) -> int:
 
 
 if __name__ == "__main__":
+    # The model names components of this project (bot.nlu); `rasa` itself imports them from its
+    # working directory, a script run by path only sees its own folder.
+    sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3]))
