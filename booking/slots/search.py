@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     DateTime,
+    Select,
     String,
     Table,
     bindparam,
@@ -197,31 +198,28 @@ def _by_start(interval: Interval) -> datetime:
 # on every search or booking. The ids are an expanding parameter: `IN (?, ?, …)` as before.
 def _window(*, except_booking: bool) -> CompoundSelect:
     # the tables' columns, not the mapped attributes: plain Core statements, no ORM step
-    a, b = cast(Table, Absence.__table__).c, cast(Table, Booking.__table__).c
-    absences = select(
-        literal_column("0"),
-        a.caseworker_id,
-        _moment(a.start_at),
-        _moment(a.end_at),
-    ).where(
-        a.caseworker_id.in_(bindparam("ids", expanding=True)),
-        a.end_at > bindparam("lo"),
-        a.start_at < bindparam("hi"),
-    )
-    bookings = select(
-        literal_column("1"),
-        b.caseworker_id,
-        _moment(b.start_at),
-        _moment(b.end_at),
-    ).where(
-        b.caseworker_id.in_(bindparam("ids", expanding=True)),
-        b.end_at > bindparam("lo"),
-        b.start_at < bindparam("hi"),
-        b.status == BookingStatus.CONFIRMED.value,
-    )
+    absences = _overlapping(cast(Table, Absence.__table__), kind=0)
+    booking_table = cast(Table, Booking.__table__)
+    b = booking_table.c
+    bookings = _overlapping(booking_table, kind=1).where(b.status == BookingStatus.CONFIRMED.value)
     if except_booking:
         bookings = bookings.where(b.id != bindparam("exclude"))
     return union_all(absences, bookings)
+
+
+def _overlapping(table: Table, *, kind: int) -> Select[Any]:
+    """The rows of `table` that overlap the window, tagged with `kind`."""
+    columns = table.c
+    return select(
+        literal_column(str(kind)),
+        columns.caseworker_id,
+        _moment(columns.start_at),
+        _moment(columns.end_at),
+    ).where(
+        columns.caseworker_id.in_(bindparam("ids", expanding=True)),
+        columns.end_at > bindparam("lo"),
+        columns.start_at < bindparam("hi"),
+    )
 
 
 _WINDOW = _window(except_booking=False)
