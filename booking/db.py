@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# PostgreSQL advisory locks of a transaction, built once (a statement keeps its cache key).
+_XACT_LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
+_TRY_XACT_LOCK = text("SELECT pg_try_advisory_xact_lock(:cls, :id)")
 
 
 class Database:
@@ -45,6 +48,18 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def advisory_xact_lock(session: Session, lock_class: int, lock_id: int) -> None:
+    """PostgreSQL: wait for the advisory lock (`lock_class`, `lock_id`) and hold it until the
+    transaction ends, or until the savepoint it was taken in is rolled back."""
+    session.execute(_XACT_LOCK, {"cls": lock_class, "id": lock_id})
+
+
+def try_advisory_xact_lock(session: Session, lock_class: int, lock_id: int) -> bool:
+    """PostgreSQL: take the advisory lock like `advisory_xact_lock` if nobody holds it; never
+    waits. False when another transaction holds it."""
+    return bool(session.scalar(_TRY_XACT_LOCK, {"cls": lock_class, "id": lock_id}))
 
 
 def _engine_defaults(url: str) -> dict[str, Any]:

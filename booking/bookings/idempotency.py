@@ -16,9 +16,10 @@ from typing import Any, cast
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Table, bindparam, delete, insert, select, text
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
+from booking.db import advisory_xact_lock
 from booking.errors import IdempotencyConflict, ValidationFailed
 from booking.i18n import N_
 from booking.models import IdempotencyRecord
@@ -29,7 +30,6 @@ MAX_SCOPE_LENGTH = 64
 # Namespace for PostgreSQL advisory locks taken on a key (see `lock_key`).
 ADVISORY_LOCK_CLASS = 7301
 # Built once: a statement object keeps its cache key, so it is not built or keyed again.
-_LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
 _RECORDS = cast(Table, IdempotencyRecord.__table__)  # Core columns: no ORM step
 _FIND = select(
     _RECORDS.c.id, _RECORDS.c.expires_at, _RECORDS.c.request_hash, _RECORDS.c.response_encrypted
@@ -94,7 +94,7 @@ def lock_key(session: Session, scope: str, key: str) -> None:
         return
     digest = hashlib.sha256(f"{scope_id(scope)}\x00{key}".encode()).digest()
     lock_id = int.from_bytes(digest[:4], "big", signed=True)
-    session.execute(_LOCK, {"cls": ADVISORY_LOCK_CLASS, "id": lock_id})
+    advisory_xact_lock(session, ADVISORY_LOCK_CLASS, lock_id)
 
 
 def find_response(

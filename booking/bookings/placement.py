@@ -2,24 +2,24 @@
 
 On SQLite the caller's immediate transaction serialises writers, so the check is enough. On
 PostgreSQL one caseworker at a time is locked (an advisory lock), least loaded first, and
-re-checked under the lock (`_locked_free_caseworkers`); a write that still collides is caught
-by the exclusion constraint of migration 0002 and the next candidate is tried inside a
-savepoint.
+re-checked under the lock, each attempt in a savepoint that lets the lock go again when the
+caseworker turns out taken (`_place_locked`); a write that still collides is caught by the
+exclusion constraint of migration 0002 and the next candidate is tried.
 """
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Iterator, Sequence
+import enum
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, case, func, select, text
+from sqlalchemy import Table, and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from booking.db import advisory_xact_lock, try_advisory_xact_lock
 from booking.errors import InvalidStart, SlotUnavailable
 from booking.i18n import N_
 from booking.models import Booking, BookingStatus, Service
@@ -35,8 +35,6 @@ from booking.slots import (
 from booking.slots.cache import ServiceSchedule
 
 CASEWORKER_LOCK_CLASS = 7302
-# how long a booking on PostgreSQL waits while every free caseworker is being booked by others
-LOCK_PATIENCE_SECONDS = 10.0
 
 TAKEN = N_("Sorry, that time was just booked. Please choose another.")
 NOT_OFFERED = N_("That time cannot be booked: choose one of the free slots.")
@@ -89,59 +87,76 @@ def place(
             booking = write(ordered[0])
             session.flush()
             return booking
-        for caseworker_id in _locked_free_caseworkers(session, ordered, free, ordered_free):
-            written = _write_guarded(session, write, caseworker_id)
-            if written is not None:
-                return written
-    raise SlotUnavailable(TAKEN, field="start")
+        return _place_locked(session, ordered, free, ordered_free, write)
 
 
-def _locked_free_caseworkers(
+class _Outcome(enum.Enum):
+    BUSY = "another booking holds the caseworker's lock"
+    TAKEN = "the caseworker was found taken under the lock"
+
+
+def _place_locked(
     session: Session,
     ordered: list[int],
     free: Callable[[int], list[int]],
     ordered_free: Callable[[], list[int]],
-) -> Iterator[int]:
-    """PostgreSQL: the caseworkers to book, least loaded first, each one locked and found still
-    free under the lock; each is offered once.
+    write: Callable[[int], Booking],
+) -> Booking:
+    """PostgreSQL: book the first of the free caseworkers (least loaded first) whose lock can be
+    had and who is still free under it.
 
     A caseworker whose lock another booking holds is skipped (`pg_try_advisory_xact_lock`), so
     concurrent bookings of one service spread over its caseworkers instead of queueing behind
     each other. Only when every free caseworker is locked does a booking wait, for the least
-    loaded one, and only while it holds no caseworker lock itself, so no two bookings can wait
-    for each other (later rounds try again after a few milliseconds). Transaction-level locks
-    last until commit: a caseworker found taken under their lock stays locked, harmlessly.
+    loaded one. Each attempt is a savepoint, and a caseworker found taken under the lock is let
+    go at once by rolling it back: a booking never holds a caseworker lock while it tries or
+    waits for another, so two bookings can neither deadlock nor keep skipping each other. Each
+    round books or finds one more caseworker taken, so the loop ends.
     """
-    offered: set[int] = set()
-    holding = False
-    deadline = time.monotonic() + LOCK_PATIENCE_SECONDS
+    taken: set[int] = set()
     while ordered:
         for caseworker_id in ordered:
-            if not _try_lock(session, caseworker_id):
-                continue
-            holding = True
-            if free(caseworker_id):  # re-read under the lock: only their meetings and absences
-                offered.add(caseworker_id)
-                yield caseworker_id
-        if time.monotonic() > deadline:
-            return
+            outcome = _attempt(session, caseworker_id, free, write, wait=False)
+            if isinstance(outcome, Booking):
+                return outcome
+            if outcome is _Outcome.TAKEN:
+                taken.add(caseworker_id)
         # who is left, now that every free caseworker was being booked or has been tried?
-        ordered = [c for c in ordered_free() if c not in offered]
+        ordered = [c for c in ordered_free() if c not in taken]
         if not ordered:
-            return
-        if holding:
-            time.sleep(random.uniform(0.001, 0.005))
-        else:
-            _lock(session, ordered[0])  # wait for that booking to end; retried next round
-            holding = True
+            break
+        outcome = _attempt(session, ordered[0], free, write, wait=True)
+        if isinstance(outcome, Booking):
+            return outcome
+        taken.add(ordered[0])
+        ordered = ordered[1:]
+    raise SlotUnavailable(TAKEN, field="start")
 
 
-def _write_guarded(
-    session: Session, write: Callable[[int], Booking], caseworker_id: int
-) -> Booking | None:
-    """The exclusion constraint of migration 0002 is the last guard: a collision it catches
-    (which the locks should make impossible) undoes only this attempt."""
+def _attempt(
+    session: Session,
+    caseworker_id: int,
+    free: Callable[[int], list[int]],
+    write: Callable[[int], Booking],
+    *,
+    wait: bool,
+) -> Booking | _Outcome:
+    """Lock the caseworker (waiting for the lock when `wait`), re-check them under the lock and
+    write the booking, all inside a savepoint; anything but a booking rolls the savepoint back,
+    which also releases the lock taken in it.
+
+    The exclusion constraint of migration 0002 is the last guard: a collision it catches
+    (which the locks should make impossible) counts as taken.
+    """
     savepoint = session.begin_nested()
+    if wait:
+        advisory_xact_lock(session, CASEWORKER_LOCK_CLASS, caseworker_id)
+    elif not try_advisory_xact_lock(session, CASEWORKER_LOCK_CLASS, caseworker_id):
+        savepoint.rollback()
+        return _Outcome.BUSY
+    if not free(caseworker_id):  # re-read under the lock: only their meetings and absences
+        savepoint.rollback()
+        return _Outcome.TAKEN
     try:
         booking = write(caseworker_id)
         session.flush()
@@ -149,21 +164,9 @@ def _write_guarded(
         savepoint.rollback()
         if not _is_exclusion_violation(exc):
             raise
-        return None
+        return _Outcome.TAKEN
     savepoint.commit()
     return booking
-
-
-_LOCK = text("SELECT pg_advisory_xact_lock(:cls, :id)")
-_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:cls, :id)")
-
-
-def _lock(session: Session, caseworker_id: int) -> None:
-    session.execute(_LOCK, {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id})
-
-
-def _try_lock(session: Session, caseworker_id: int) -> bool:
-    return bool(session.scalar(_TRY_LOCK, {"cls": CASEWORKER_LOCK_CLASS, "id": caseworker_id}))
 
 
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
