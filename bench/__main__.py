@@ -18,6 +18,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from sqlalchemy import func, select
 
 from bench import bot, dataset, load, slots
 from bench.pgwait import LockWaitSampler
-from bench.server import AppServer
+from bench.server import AppServer, process_tree_cpu_seconds
 from bench.stats import Figures, render
 from booking.db import Database
 from booking.models import Booking, BookingStatus, OutboxMessage, Service
@@ -86,20 +87,29 @@ def _load_on_postgres(workdir: Path, now: datetime, args: argparse.Namespace) ->
         return [Figures("PostgreSQL", {"skipped": str(exc)})]
     try:
         server.execute('CREATE DATABASE "bench"')
-        return _load_backend("PostgreSQL", server.url("bench"), workdir, now, args)
+        postmaster = int((server.data_dir / "postmaster.pid").read_text().split()[0])
+        return _load_backend(
+            "PostgreSQL", server.url("bench"), workdir, now, args, database_pid=postmaster
+        )
     finally:
         server.stop()
 
 
 def _load_backend(
-    label: str, url: str, workdir: Path, now: datetime, args: argparse.Namespace
+    label: str,
+    url: str,
+    workdir: Path,
+    now: datetime,
+    args: argparse.Namespace,
+    *,
+    database_pid: int | None = None,
 ) -> list[Figures]:
     consent_version = dataset.prepare(url, now)
 
     log = workdir / f"gunicorn-{label.lower()}.log"
     with AppServer(url, workers=args.workers, log_path=log) as server:
         load.run(server.base_url, load.health_requests(), success=200, clients=4, duration=1.0)
-        cpu_before = server.cpu_seconds()
+        meter = CpuMeter(server, database_pid)
         ceiling = load.run(
             server.base_url,
             load.health_requests(),
@@ -107,7 +117,7 @@ def _load_backend(
             clients=args.clients,
             duration=args.duration,
         )
-        ceiling_cpu = server.cpu_seconds() - cpu_before
+        ceiling_cpu = meter.spent()
         requests = load.booking_requests(
             dataset.LOAD_SERVICE, dataset.load_starts(now), consent_version
         )
@@ -126,7 +136,7 @@ def _load_backend(
             sampler = (
                 stack.enter_context(LockWaitSampler(url)) if url.startswith("postgresql") else None
             )
-            cpu_before = server.cpu_seconds()
+            meter = CpuMeter(server, database_pid)
             created = load.run(
                 server.base_url,
                 requests,
@@ -135,7 +145,7 @@ def _load_backend(
                 duration=args.duration,
                 idempotent=True,
             )
-            created_cpu = server.cpu_seconds() - cpu_before
+            created_cpu = meter.spent()
         gave_up = load.give_up_and_retry(server.base_url, requests, count=GIVE_UP_REQUESTS)
     row = created.figures(f"POST /api/v1/bookings, {label}", success=201)
     if ceiling.throughput:
@@ -144,6 +154,14 @@ def _load_backend(
     if created.latencies_ms:
         row.values["p95"] += " (target <= 60 ms)"
     _cpu_note(row, created_cpu, created)
+    ceiling_total = _cpu_per_request(ceiling_cpu, ceiling)
+    created_total = _cpu_per_request(created_cpu, created)
+    if ceiling_total and created_total:
+        bound = sum(ceiling_total.values()) / sum(created_total.values())
+        row.note(
+            f"if CPU were all that limits both: at most {bound:.0%} of the ceiling"
+            " (its CPU per request / a booking's)"
+        )
     if sampler is not None:
         row.note(sampler.summary())
     told = created.statuses.get(201, 0) + 1 + len(gave_up.references)  # + the probe
@@ -162,10 +180,40 @@ GIVE_UP_REQUESTS = 40
 TARGET_RATIO = {"SQLite": 0.45, "PostgreSQL": 0.35}
 
 
-def _cpu_note(row: Figures, cpu_seconds: float, result: load.LoadResult) -> None:
+class CpuMeter:
+    """CPU time spent during one load phase by the app (gunicorn), the clients (this process)
+    and, on PostgreSQL, the database server: the machine's 2 cores are shared by all three."""
+
+    def __init__(self, server: AppServer, database_pid: int | None) -> None:
+        self._server, self._database_pid = server, database_pid
+        self._start = self._now()
+
+    def _now(self) -> dict[str, float]:
+        cpu = {"app": self._server.cpu_seconds(), "clients": time.process_time()}
+        if self._database_pid is not None:
+            cpu["database"] = process_tree_cpu_seconds(self._database_pid)
+        return cpu
+
+    def spent(self) -> dict[str, float]:
+        return {part: seconds - self._start[part] for part, seconds in self._now().items()}
+
+
+def _cpu_per_request(spent: dict[str, float], result: load.LoadResult) -> dict[str, float]:
+    """Milliseconds of CPU per answered request, by part."""
     answered = sum(result.statuses.values())
-    if answered and cpu_seconds:
-        row.note(f"app CPU {1000 * cpu_seconds / answered:.1f} ms per request (gunicorn workers)")
+    return {part: 1000 * seconds / answered for part, seconds in spent.items()} if answered else {}
+
+
+def _cpu_note(row: Figures, spent: dict[str, float], result: load.LoadResult) -> None:
+    per_request = _cpu_per_request(spent, result)
+    if not per_request.get("app"):
+        return
+    parts = " + ".join(f"{part} {ms:.1f}" for part, ms in per_request.items())
+    busy = sum(spent.values()) / result.elapsed / (os.cpu_count() or 1) if result.elapsed else 0
+    row.note(
+        f"CPU per request: {parts} = {sum(per_request.values()):.1f} ms"
+        f" (app = gunicorn workers, clients = this process); the CPUs {busy:.0%} busy"
+    )
 
 
 def _integrity(url: str, *, told: int) -> str:

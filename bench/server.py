@@ -90,21 +90,7 @@ class AppServer:
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by gunicorn's master and its workers, from
         /proc: a figure that, unlike requests per second, hardly moves with other load."""
-        if self._process is None:
-            return 0.0
-        master = self._process.pid
-        try:
-            children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        except OSError:
-            return 0.0
-        ticks = 0
-        for pid in [str(master), *children]:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # a worker that just exited
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return process_tree_cpu_seconds(self._process.pid) if self._process else 0.0
 
     def __exit__(self, *exc: object) -> None:
         if self._process is None:
@@ -115,3 +101,20 @@ class AppServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process `pid` and its living children (gunicorn's
+    workers, PostgreSQL's backends), from /proc; 0 when the process is gone."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    ticks = 0
+    for process in [str(pid), *children]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a child that just exited
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
