@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -69,6 +69,11 @@ class Base(DeclarativeBase):
         list[int]: JSON,
         list[str]: JSON,
     }
+
+
+def core_table(model: type[Base]) -> Table:
+    """The model's Core table, for statements built once on its columns (no ORM step)."""
+    return cast(Table, model.__table__)
 
 
 class BookingStatus(enum.StrEnum):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from booking.bookings import idempotency, tokens
@@ -23,7 +23,7 @@ from booking.db import Database
 from booking.errors import NotFound
 from booking.i18n import N_
 from booking.meetings import room_for
-from booking.models import Booking, BookingStatus, Service
+from booking.models import Booking, BookingStatus, Service, core_table
 from booking.notify import NotifySettings, on_booking_created
 from booking.privacy import TextInForce, record_consents, texts_in_force
 from booking.settings.municipality import municipality_facts
@@ -220,7 +220,7 @@ def _texts_in_force(
 
 
 # Built once: a statement object keeps its cache key, so it is not built or keyed again.
-_BOOKINGS = cast(Table, Booking.__table__)
+_BOOKINGS = core_table(Booking)
 _INSERT_BOOKING = insert(_BOOKINGS).returning(_BOOKINGS.c.id)
 _ACTIVE_SERVICE = select(Service).where(Service.code == bindparam("code"), Service.active)
 

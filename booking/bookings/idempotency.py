@@ -11,18 +11,18 @@ import base64
 import hashlib
 import json
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from booking.db import advisory_xact_lock
 from booking.errors import IdempotencyConflict, ValidationFailed
 from booking.i18n import N_
-from booking.models import IdempotencyRecord
+from booking.models import IdempotencyRecord, core_table
 
 RECORD_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 200
@@ -30,7 +30,7 @@ MAX_SCOPE_LENGTH = 64
 # Namespace for PostgreSQL advisory locks taken on a key (see `lock_key`).
 ADVISORY_LOCK_CLASS = 7301
 # Built once: a statement object keeps its cache key, so it is not built or keyed again.
-_RECORDS = cast(Table, IdempotencyRecord.__table__)  # Core columns: no ORM step
+_RECORDS = core_table(IdempotencyRecord)  # Core columns: no ORM step
 _FIND = select(
     _RECORDS.c.id, _RECORDS.c.expires_at, _RECORDS.c.request_hash, _RECORDS.c.response_encrypted
 ).where(_RECORDS.c.scope == bindparam("scope"), _RECORDS.c.key == bindparam("key"))

@@ -13,16 +13,15 @@ import enum
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from booking.db import advisory_xact_lock, try_advisory_xact_lock
 from booking.errors import InvalidStart, SlotUnavailable
 from booking.i18n import N_
-from booking.models import Booking, BookingStatus, Service
+from booking.models import Booking, BookingStatus, Service, core_table
 from booking.slots import (
     COPENHAGEN,
     Interval,
@@ -201,7 +200,7 @@ def _least_loaded_first(
 
 # One query for both counts: the week's bookings, and those of them on the day. Built once, so
 # it is neither built nor keyed again for every booking.
-_BOOKINGS = cast(Table, Booking.__table__).c  # Core columns: no ORM step
+_BOOKINGS = core_table(Booking).c  # Core columns: no ORM step
 _LOAD = (
     select(
         _BOOKINGS.caseworker_id,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from booking.meetings import (
@@ -25,7 +25,7 @@ from booking.meetings import (
     meeting_place,
     meeting_url,
 )
-from booking.models import Booking, ConsentPurpose, OutboxMessage
+from booking.models import Booking, ConsentPurpose, OutboxMessage, core_table
 from booking.notify import messages
 from booking.notify.messages import MessageContext
 from booking.privacy import has_active_consent, withdraw_consent
@@ -35,7 +35,7 @@ REMINDER = "reminder"
 CHANGE = "change"
 CANCELLATION = "cancellation"
 # One INSERT (executemany) for the messages of one change; built once, so never keyed again.
-_INSERT = insert(cast(Table, OutboxMessage.__table__))
+_INSERT = insert(core_table(OutboxMessage))
 # The rows to insert, every one with the same keys (an executemany needs that).
 Rows = list[dict[str, Any]]
 

@@ -6,17 +6,16 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from booking.errors import ConsentMissing, ValidationFailed
 from booking.i18n import N_
-from booking.models import Booking, ConsentPurpose, ConsentRecord, ConsentText
+from booking.models import Booking, ConsentPurpose, ConsentRecord, ConsentText, core_table
 
-_RECORDS = cast(Table, ConsentRecord.__table__)
+_RECORDS = core_table(ConsentRecord)
 # Built once; the ids come back in the order of the rows.
 _INSERT_RECORDS = insert(_RECORDS).returning(_RECORDS.c.id, sort_by_parameter_order=True)
 REQUIRED_PURPOSES = frozenset({ConsentPurpose.BOOKING.value})

@@ -17,10 +17,10 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import time
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Table, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from booking.models import (
@@ -29,6 +29,7 @@ from booking.models import (
     Service,
     WorkingHours,
     caseworker_services,
+    core_table,
 )
 from booking.slots.engine import ServiceRules
 
@@ -36,7 +37,7 @@ from booking.slots.engine import ServiceRules
 WeeklyInterval = tuple[int, time, time, tuple[str, ...] | None]
 T = TypeVar("T")
 # Built once: a statement object keeps its cache key, so it is not compiled or keyed again.
-_COUNTER = cast(Table, ScheduleVersion.__table__).c  # Core columns: no ORM step
+_COUNTER = core_table(ScheduleVersion).c  # Core columns: no ORM step
 _VERSION = select(_COUNTER.version).where(_COUNTER.id == 1)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -26,7 +26,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from booking.errors import NotFound, ValidationFailed
 from booking.i18n import N_
-from booking.models import Absence, Booking, BookingStatus, Service
+from booking.models import Absence, Booking, BookingStatus, Service, core_table
 from booking.slots.cache import (
     ServiceSchedule,
     cache_for,
@@ -198,8 +198,8 @@ def _by_start(interval: Interval) -> datetime:
 # on every search or booking. The ids are an expanding parameter: `IN (?, ?, …)` as before.
 def _window(*, except_booking: bool) -> CompoundSelect:
     # the tables' columns, not the mapped attributes: plain Core statements, no ORM step
-    absences = _overlapping(cast(Table, Absence.__table__), kind=0)
-    booking_table = cast(Table, Booking.__table__)
+    absences = _overlapping(core_table(Absence), kind=0)
+    booking_table = core_table(Booking)
     b = booking_table.c
     bookings = _overlapping(booking_table, kind=1).where(b.status == BookingStatus.CONFIRMED.value)
     if except_booking:
