@@ -122,7 +122,11 @@ def lock_store_environment(redis_url: str) -> dict[str, str]:
 def start_model(env: Mapping[str, str]) -> Path:
     """The model Rasa starts with: the published one (named in `<ASSISTANT_MODELS_DIR>/published`
     by the admin's publish or restore, booking/assistant/published.py), else the newest model in
-    models/ (what `make` trained)."""
+    models/ (what `make` trained).
+
+    This reads the pointer itself rather than through `published.read_pointer`: it runs in
+    Rasa's venv, where importing `booking` (SQLAlchemy 2) is not possible. The web tests write
+    the pointer with the app's code and read it back here (test_admin_trainings_pages.py)."""
     models_dir = Path(env.get("ASSISTANT_MODELS_DIR") or ROOT / "models" / "candidates")
     try:
         named = (models_dir / "published").read_text(encoding="utf-8").strip()
