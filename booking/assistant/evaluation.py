@@ -2,7 +2,8 @@
 
 `TrainingProgress` follows `rasa train`'s log: the graph trainer names each component as it
 starts, finishes or is restored from the cache, and the components that learn for a number of
-epochs (DIET, the response selector, TED) print a progress bar `Epochs: 40%|…| 20/50`.
+epochs (DIET, the response selector, TED) print a progress bar `Epochs: 40%|…| 20/50`. A slow
+component without epochs (the intents' logistic regression) counts as one step when it ends.
 `summarise_report` turns Rasa's `intent_report.json` into the scores kept on a training.
 """
 
@@ -19,6 +20,8 @@ from booking.assistant.rules import comparable
 
 # Components that train for epochs: most of a training's time goes to them.
 EPOCH_COMPONENTS = ("DIETClassifier", "ResponseSelector", "TEDPolicy", "UnexpecTEDIntentPolicy")
+# Components without epochs that still take a large share of a training (bot/nlu/).
+STEP_COMPONENTS = ("FineLabelLogisticRegression", "LogisticRegressionClassifier")
 STARTED = re.compile(r"Starting to train component '(\w+)'")
 DONE = re.compile(r"(?:Finished training component|Restored component) '(\w+)'")
 EPOCHS = re.compile(r"Epochs:\s+\d+%\|[^|]*\|\s*(\d+)/(\d+)")
@@ -28,16 +31,28 @@ TOP_CONFUSIONS = 10
 
 def epoch_components(config: dict[str, Any]) -> list[str]:
     """The epoch-trained components a Rasa config (pipeline + policies) names, in order."""
-    names = [item.get("name", "") for item in (config.get("pipeline") or [])]
-    names += [item.get("name", "") for item in (config.get("policies") or [])]
-    return [name for name in names if name in EPOCH_COMPONENTS]
+    return [name for name in _component_names(config) if name in EPOCH_COMPONENTS]
+
+
+def progress_components(config: dict[str, Any]) -> list[str]:
+    """The components whose training the progress bar counts: the epoch-trained ones and the
+    slow ones without epochs, in the config's order."""
+    counted = EPOCH_COMPONENTS + STEP_COMPONENTS
+    return [name for name in _component_names(config) if name in counted]
+
+
+def _component_names(config: dict[str, Any]) -> list[str]:
+    """Class names, as Rasa's log names them: a project component is configured by its path."""
+    items = [*(config.get("pipeline") or []), *(config.get("policies") or [])]
+    return [str(item.get("name", "")).rsplit(".", 1)[-1] for item in items]
 
 
 class TrainingProgress:
     """The share of `rasa train` done (0..1), from the lines of its output as they come."""
 
     def __init__(self, components: Iterable[str]) -> None:
-        self.total = max(1, len(list(components)))
+        self.counted = set(components)
+        self.total = max(1, len(self.counted))
         self.done: set[str] = set()
         self.current: str | None = None
         self.fraction = 0.0
@@ -47,7 +62,7 @@ class TrainingProgress:
         if match := STARTED.search(line):
             self.current, self.fraction = match.group(1), 0.0
         elif match := DONE.search(line):
-            if match.group(1) in EPOCH_COMPONENTS:
+            if match.group(1) in self.counted:
                 self.done.add(match.group(1))
             if match.group(1) == self.current:
                 self.current, self.fraction = None, 0.0

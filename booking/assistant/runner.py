@@ -39,7 +39,7 @@ from booking.assistant import trainings
 from booking.assistant.evaluation import (
     TrainingProgress,
     compare,
-    epoch_components,
+    progress_components,
     summarise_report,
     write_evaluation_set,
 )
@@ -183,7 +183,7 @@ class _Job:
     def _train(self, data: Path, files: dict[str, Path]) -> None:
         s = self.settings
         config = yaml.safe_load(s.config.read_text(encoding="utf-8")) or {}
-        progress = TrainingProgress(epoch_components(config))
+        progress = TrainingProgress(progress_components(config))
         command = [str(s.rasa), "train", "--data", str(data), "--domain", str(s.domain)]
         command += ["--config", str(s.config), "--out", str(s.models_dir)]
         command += ["--fixed-model-name", f"training-{self.training_id}"]

@@ -7,19 +7,24 @@ no linear boundary separates well from the rest. Here each retrieval intent's ke
 class; the probabilities of a retrieval intent's keys are summed into that intent, so the rest
 of the pipeline (the ResponseSelector, the FallbackClassifier, the policies) sees the intents
 the domain declares. The regularisation strength is configurable (`C`), which the parent fixes.
+The iterations are capped on purpose (config.yml: the held-out score is the same at 200 as at
+convergence, near 540, in half the time), so scikit-learn's ConvergenceWarning is not shown.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
+from sklearn.exceptions import ConvergenceWarning
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -33,6 +38,11 @@ class FineLabelLogisticRegression(LogisticRegressionClassifier):
     def __init__(self, config: dict[str, Any], *args: Any) -> None:
         super().__init__(config, *args)
         self.clf.set_params(C=self.config["C"])
+
+    def train(self, training_data: TrainingData) -> Resource:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return super().train(training_data)
 
     def _create_training_matrix(self, training_data: TrainingData) -> tuple[csr_matrix, list[str]]:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]

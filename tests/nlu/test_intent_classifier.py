@@ -3,6 +3,8 @@ own tokenizer and featurizer, saved and loaded through Rasa's model storage."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -114,3 +116,11 @@ def test_a_ranking_length_cuts_the_ranking_after_summing(pipeline):
     ranking = pipeline.classify(classifier, "farvel").get("intent_ranking")
     assert len(ranking) == 2
     assert ranking[0]["name"] == "goodbye"
+
+
+def test_the_capped_iterations_do_not_warn_but_other_warnings_still_show(pipeline):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pipeline.train({"max_iter": 1})
+        warnings.warn("something else", UserWarning, stacklevel=1)
+    assert [type(w.message).__name__ for w in caught] == ["UserWarning"]

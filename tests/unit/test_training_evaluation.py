@@ -12,6 +12,7 @@ from booking.assistant.evaluation import (
     TrainingProgress,
     compare,
     epoch_components,
+    progress_components,
     summarise_report,
     write_evaluation_set,
 )
@@ -40,6 +41,24 @@ def test_the_shipped_config_trains_two_components_for_epochs() -> None:
     # the intents' logistic regression and the entities' CRF train without epochs
     config = yaml.safe_load((ROOT / "config.yml").read_text())
     assert epoch_components(config) == ["ResponseSelector", "TEDPolicy"]
+
+
+def test_progress_counts_the_intents_logistic_regression_as_a_step() -> None:
+    # without it the bar stood still for the regression's half minute at the start
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    components = progress_components(config)
+    assert components == ["FineLabelLogisticRegression", "ResponseSelector", "TEDPolicy"]
+    progress = TrainingProgress(components)
+    progress.read("Starting to train component 'FineLabelLogisticRegression'.")
+    assert progress.read("Starting to train component 'CRFEntityExtractor'.") == 0
+    assert progress.read(
+        "Finished training component 'FineLabelLogisticRegression'."
+    ) == pytest.approx(1 / 3)
+    assert progress.read("Finished training component 'CRFEntityExtractor'.") == pytest.approx(
+        1 / 3
+    )
+    progress.read("Starting to train component 'ResponseSelector'.")
+    assert progress.read("Epochs:  50%|█████     | 5/10 [00:01<00:01]") == pytest.approx(0.5)
 
 
 def test_progress_follows_the_components_and_their_epochs() -> None:
