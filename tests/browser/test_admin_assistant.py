@@ -9,6 +9,7 @@ axe-core for WCAG 2.1 A and AA violations; at 320 CSS pixels nothing scrolls sid
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -17,9 +18,15 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from booking import assistant
 from booking.assistant import trainings
 from tests.support.app import database_of, make_app, serving
-from tests.support.browser import axe_violations, horizontal_overflow, launch, screenshot
+from tests.support.browser import (
+    admin_page,
+    axe_violations,
+    horizontal_overflow,
+    launch,
+    screenshot,
+)
 from tests.support.clock import NOW, Clock
-from tests.support.staff import ADMIN_EMAIL, PASSWORD, make_user, seed
+from tests.support.staff import ADMIN_EMAIL, make_user, seed
 from tests.support.trainings import evaluation, succeeded_training
 from web.cli import upgrade_database
 
@@ -63,17 +70,8 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def _logged_in(browser: Browser, base_url: str, **options: object) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(
-        locale="da-DK", timezone_id="Europe/Copenhagen", bypass_csp=True, **options
-    )
-    page = context.new_page()
-    page.goto(base_url + "/login")
-    page.get_by_label("E-mail").fill(ADMIN_EMAIL)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("heading", name="Administration")).to_be_visible()
-    return context, page
+def _logged_in(browser: Browser, base_url: str, **options: Any) -> tuple[BrowserContext, Page]:
+    return admin_page(browser, base_url, bypass_csp=True, **options)  # axe-core is injected
 
 
 def test_an_administrator_adds_a_question_edits_an_answer_and_reverts_it(

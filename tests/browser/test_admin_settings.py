@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from booking import assistant
 from tests.support.app import database_of, make_app, serving
 from tests.support.browser import (
+    admin_page,
     axe_violations,
     collect_csp_violations,
     horizontal_overflow,
@@ -29,7 +30,7 @@ from tests.support.browser import (
 from tests.support.clock import NOW, Clock
 from tests.support.conversations import tracker_store
 from tests.support.insight import add_messages, parsed
-from tests.support.staff import ADMIN_EMAIL, PASSWORD, make_booking, make_user, seed
+from tests.support.staff import ADMIN_EMAIL, make_booking, make_user, seed
 from web.cli import upgrade_database
 
 pytestmark = pytest.mark.browser
@@ -87,22 +88,11 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def _logged_in(browser: Browser, base_url: str, **options: object) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(locale="da-DK", timezone_id="Europe/Copenhagen", **options)
-    page = context.new_page()
-    page.goto(base_url + "/login")
-    page.get_by_label("E-mail").fill(ADMIN_EMAIL)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("heading", name="Administration")).to_be_visible()
-    return context, page
-
-
 def test_the_charts_draw_under_the_real_csp_and_a_phrase_becomes_an_example(
     browser: Browser, site: tuple[Flask, str]
 ) -> None:
     app, base_url = site
-    context, page = _logged_in(browser, base_url)  # no bypass_csp: the app's own policy
+    context, page = admin_page(browser, base_url)  # no bypass_csp: the app's own policy
     csp = collect_csp_violations(page)
     page.get_by_role("link", name="Indsigt").click()
     chart = page.get_by_role("img", name="Bookinger pr. uge og mødetype")
@@ -130,7 +120,7 @@ def test_a_meeting_type_with_a_mistake_and_then_right(
     browser: Browser, site: tuple[Flask, str]
 ) -> None:
     _, base_url = site
-    context, page = _logged_in(browser, base_url, bypass_csp=True)
+    context, page = admin_page(browser, base_url, bypass_csp=True)
     violations = {}
     page.get_by_role("link", name="Mødetyper").click()
     page.get_by_role("link", name="Samtale med Jobcenter").click()
@@ -166,7 +156,7 @@ def test_every_new_admin_page_passes_axe_and_fits_a_phone(
     browser: Browser, site: tuple[Flask, str], language: str
 ) -> None:
     _, base_url = site
-    context, page = _logged_in(
+    context, page = admin_page(
         browser, base_url, bypass_csp=True, viewport={"width": 320, "height": 700}
     )
     violations, overflow = {}, {}

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from booking.models import Booking
 from tests.support.app import database_of, make_app, serving
-from tests.support.browser import AXE, ROOT, SCREENSHOTS, axe_violations, launch
+from tests.support.browser import AXE, ROOT, SCREENSHOTS, axe_violations, launch, log_in
 from tests.support.clock import NOW, Clock
-from tests.support.staff import ADMIN_EMAIL, PASSWORD, make_booking, make_user, offer_alone, seed
+from tests.support.staff import ADMIN_EMAIL, make_booking, make_user, offer_alone, seed
 from web.cli import upgrade_database
 
 pytestmark = pytest.mark.browser
@@ -82,10 +82,7 @@ def _page(context: BrowserContext, site: Site) -> Page:
 
 
 def _login(page: Page, site: Site, email: str = EMAIL) -> None:
-    page.goto(site.url("/login"))
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    log_in(page, site.url("/login"), email)
 
 
 def _booking_status(site: Site, reference: str) -> str:

@@ -23,9 +23,10 @@ from tests.support.browser import (
     axe_violations,
     horizontal_overflow,
     launch,
+    log_in,
 )
 from tests.support.clock import NOW, Clock
-from tests.support.staff import PASSWORD, make_booking, make_user, seed
+from tests.support.staff import make_booking, make_user, seed
 from web.cli import upgrade_database
 
 pytestmark = pytest.mark.browser
@@ -94,10 +95,7 @@ def _context(browser: Browser, width: int = 1280, **kwargs: object) -> BrowserCo
 
 
 def _login(page: Page, site: Site) -> None:
-    page.goto(site.url("/login"))
-    page.get_by_label("E-mail").fill(EMAIL)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
+    log_in(page, site.url("/login"), EMAIL)
     page.wait_for_url("**/caseworker/**")
 
 

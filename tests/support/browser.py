@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+
+from tests.support.staff import ADMIN_EMAIL, PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -29,6 +31,23 @@ CHROMIUM_ARGS = [
 FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (1280, 320)
+
+
+def log_in(page: Page, login_url: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the Danish login form, as a person does."""
+    page.goto(login_url)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+
+
+def admin_page(browser: Browser, base_url: str, **options: Any) -> tuple[BrowserContext, Page]:
+    """A Danish browser context with the administrator (tests.support.staff) logged in."""
+    context = browser.new_context(locale="da-DK", timezone_id="Europe/Copenhagen", **options)
+    page = context.new_page()
+    log_in(page, base_url + "/login", ADMIN_EMAIL)
+    expect(page.get_by_role("heading", name="Administration")).to_be_visible()
+    return context, page
 
 
 def launch(playwright: Playwright, *extra_args: str) -> Browser:
