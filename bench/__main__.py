@@ -154,13 +154,13 @@ def _load_backend(
     if created.latencies_ms:
         row.values["p95"] += " (target <= 60 ms)"
     _cpu_note(row, created_cpu, created)
-    ceiling_total = _cpu_per_request(ceiling_cpu, ceiling)
-    created_total = _cpu_per_request(created_cpu, created)
-    if ceiling_total and created_total:
-        bound = sum(ceiling_total.values()) / sum(created_total.values())
+    per_booking = sum(_cpu_per_request(created_cpu, created).values())
+    if per_booking and ceiling.throughput:
+        # what the machine's CPUs could do at this CPU per booking, were nothing else in the way
+        bound = (os.cpu_count() or 1) * 1000 / per_booking
         row.note(
-            f"if CPU were all that limits both: at most {bound:.0%} of the ceiling"
-            " (its CPU per request / a booking's)"
+            f"with every CPU busy at this CPU per booking: at most {bound:.0f} req/s,"
+            f" {bound / ceiling.throughput:.0%} of the ceiling"
         )
     if sampler is not None:
         row.note(sampler.summary())
