@@ -153,8 +153,7 @@ def _load_backend(
         row.values["vs ceiling"] = f"{ratio:.0%} (target >= {TARGET_RATIO[label]:.0%})"
     if created.latencies_ms:
         row.values["p95"] += " (target <= 60 ms)"
-    _cpu_note(row, created_cpu, created)
-    per_booking = sum(_cpu_per_request(created_cpu, created).values())
+    per_booking = _cpu_note(row, created_cpu, created)
     if per_booking and ceiling.throughput:
         # what the machine's CPUs could do at this CPU per booking, were nothing else in the way
         bound = (os.cpu_count() or 1) * 1000 / per_booking
@@ -204,16 +203,19 @@ def _cpu_per_request(spent: dict[str, float], result: load.LoadResult) -> dict[s
     return {part: 1000 * seconds / answered for part, seconds in spent.items()} if answered else {}
 
 
-def _cpu_note(row: Figures, spent: dict[str, float], result: load.LoadResult) -> None:
+def _cpu_note(row: Figures, spent: dict[str, float], result: load.LoadResult) -> float:
+    """Notes the CPU per request by part on `row`; returns the total in ms (0 if unknown)."""
     per_request = _cpu_per_request(spent, result)
     if not per_request.get("app"):
-        return
+        return 0.0
+    total = sum(per_request.values())
     parts = " + ".join(f"{part} {ms:.1f}" for part, ms in per_request.items())
     busy = sum(spent.values()) / result.elapsed / (os.cpu_count() or 1) if result.elapsed else 0
     row.note(
-        f"CPU per request: {parts} = {sum(per_request.values()):.1f} ms"
+        f"CPU per request: {parts} = {total:.1f} ms"
         f" (app = gunicorn workers, clients = this process); the CPUs {busy:.0%} busy"
     )
+    return total
 
 
 def _integrity(url: str, *, told: int) -> str:
