@@ -23,6 +23,7 @@ from bench.server import ROOT
 from bench.stats import Figures
 from booking.assistant import import_shipped
 from booking.assistant.content import get_intent, set_answer, set_examples
+from booking.assistant.evaluation import STARTED
 from booking.assistant.training_data import write_training_data
 from booking.db import Database
 from web.cli import upgrade_database
@@ -34,7 +35,6 @@ FULL_TARGET_SECONDS = 180
 RETRAIN_TARGET_SECONDS = 90
 GATE_MINIMUM = 0.95  # NLU_MIN_F1 in mk/bot.mk
 EDITED_FAQ = "faq/opening_hours"
-TRAINED = re.compile(r"Starting to train component '(\w+)'")
 RESTORED = re.compile(r"Restored component '(\w+)' from cache")
 
 
@@ -50,7 +50,7 @@ def _train(data: Path, cache: Path, out: Path, name: str) -> tuple[float, str]:
 
 
 def _components(log: str) -> str:
-    trained, restored = TRAINED.findall(log), RESTORED.findall(log)
+    trained, restored = STARTED.findall(log), RESTORED.findall(log)
     cached = ", ".join(sorted(set(restored))) or "nothing"
     return f"trained: {', '.join(trained) or 'nothing'}; from the cache: {cached}"
 

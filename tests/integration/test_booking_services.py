@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 
 from booking import bookings
 from booking.bookings import BookingRequest, ManageToken, StaffPrincipal, placement
-from booking.db import Database
+from booking.db import Database, try_advisory_xact_lock
 from booking.errors import (
     CodeRejected,
     ConsentMissing,
@@ -544,13 +544,8 @@ def test_on_postgresql_a_booking_waiting_for_a_caseworker_who_gets_booked_is_tol
 
 def _lock_is_free(db: Database, caseworker_id: int) -> bool:
     """Could another booking take the caseworker's lock right now?"""
-    with db.engine.connect() as connection, connection.begin():
-        return bool(
-            connection.scalar(
-                text("SELECT pg_try_advisory_xact_lock(:cls, :id)"),
-                {"cls": placement.CASEWORKER_LOCK_CLASS, "id": caseworker_id},
-            )
-        )
+    with db.transaction() as session:
+        return try_advisory_xact_lock(session, placement.CASEWORKER_LOCK_CLASS, caseworker_id)
 
 
 @pytest.mark.postgres
